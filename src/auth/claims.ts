@@ -1,0 +1,30 @@
+import { z } from 'zod'
+
+/** The two kinds of token: `execution` on every call, `workload` only where a route opts in. */
+export const tokenTypes = ['execution', 'workload'] as const
+
+export type TokenType = (typeof tokenTypes)[number]
+
+const numericDate = z.number().refine(Number.isFinite, 'must be a finite NumericDate')
+
+/**
+ * The claims of a task instance token once its signature and registered claims have been checked.
+ * Unknown claims are kept for handlers; `scope` defaults to `execution`, and any value other than
+ * the two token types makes the token invalid.
+ */
+export const tiClaimsSchema = z.looseObject({
+  sub: z.uuid(),
+  scope: z.enum(tokenTypes).default('execution'),
+  aud: z.union([z.string(), z.array(z.string()).min(1)]),
+  iss: z.string().optional(),
+  exp: numericDate,
+  iat: numericDate,
+  nbf: numericDate,
+  jti: z.string().optional(),
+})
+
+/** A verified task instance token: what handlers read through `currentToken(c)`. */
+export type TIToken = z.output<typeof tiClaimsSchema>
+
+/** Claims the library manages itself; everything else is carried over on refresh. */
+export const registeredClaims = new Set(['sub', 'scope', 'aud', 'iss', 'exp', 'iat', 'nbf', 'jti'])

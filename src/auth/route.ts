@@ -1,0 +1,148 @@
+import type { Context, Env, TypedResponse } from 'hono'
+import type { z } from 'zod'
+import type { JwtAuthVariables } from './middleware'
+import type { CheckScopes } from './scopes'
+
+/** HTTP methods a route can answer. */
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
+
+/** Request parts a route validates with zod, before its handler runs. */
+export type Validators = {
+  json?: z.ZodType
+  param?: z.ZodType
+  query?: z.ZodType
+  header?: z.ZodType
+}
+
+/** The Hono `Input` that a set of validators gives `c.req.valid()` and `hono/client`. */
+export type InputOf<V extends Validators> = {
+  in: { [K in keyof V]: V[K] extends z.ZodType ? z.input<V[K]> : never }
+  out: { [K in keyof V]: V[K] extends z.ZodType ? z.output<V[K]> : never }
+}
+
+/** Documentation of one response, for the OpenAPI document. */
+export interface ResponseDoc {
+  description: string
+  schema?: z.ZodType
+}
+
+/** Documentation of a route, for the OpenAPI document. */
+export interface RouteDoc {
+  summary?: string
+  description?: string
+  operationId?: string
+  tags?: readonly string[]
+  responses?: Readonly<Record<number, ResponseDoc>>
+}
+
+/** The environment handlers see: the app's, plus the verified token on `c.var.tiToken`. */
+export type RouteEnv<E extends Env> = E & { Variables: JwtAuthVariables }
+
+/** A route of the table: data, with the literal types of its method, path and scopes kept. */
+export interface RouteDef<
+  M extends Method = Method,
+  P extends string = string,
+  S extends readonly string[] = readonly string[],
+  V extends Validators = Validators,
+  R = unknown,
+  Pub extends boolean = boolean,
+> extends RouteDoc {
+  readonly kind: 'route'
+  readonly method: M
+  readonly path: P
+  readonly scopes: S
+  readonly public: Pub
+  /** Exchange a workload token for an execution token on success (the `/run` route). */
+  readonly exchange: boolean
+  readonly validate: V
+  // biome-ignore lint/suspicious/noExplicitAny: the handler's context is typed at definition
+  readonly handler: (c: Context<any, any, any>) => R
+}
+
+/** A group of routes and groups sharing a path prefix and scopes. */
+export interface GroupDef<
+  P extends string = string,
+  S extends readonly string[] = readonly string[],
+  C extends readonly RouteNode[] = readonly RouteNode[],
+> {
+  readonly kind: 'group'
+  readonly path: P
+  readonly scopes: S
+  readonly routes: C
+}
+
+/** A node of the table: any route or group, whatever its literal types. */
+export type RouteNode = RouteDef | GroupDef
+
+/** What a handler may return. */
+export type RouteResponse = Response | TypedResponse<unknown> | Promise<Response | TypedResponse<unknown>>
+
+/** The definition `defineRoute` takes. */
+export interface RouteConfig<
+  E extends Env,
+  M extends Method,
+  P extends string,
+  S extends readonly string[],
+  V extends Validators,
+  R extends RouteResponse,
+  Pub extends boolean,
+> extends RouteDoc {
+  method: M
+  path: P
+  /** Scopes of this route, after its groups'. Default: none (execution tokens only). */
+  scopes?: S & CheckScopes<S>
+  /** No token at all (health, key set, OpenAPI). Default: `false`. */
+  public?: Pub
+  /** Exchange a workload token for an execution token on success. Default: `false`. */
+  exchange?: boolean
+  /** zod schemas for the request parts; failures answer 422. Default: none. */
+  validate?: V
+  handler: (c: Context<RouteEnv<E>, P, InputOf<V>>) => R
+}
+
+/** `defineRoute` and `defineGroup` for an app's environment (its bindings and variables). */
+export const routeBuilders = <E extends Env = Env>() => ({
+  /**
+   * One route. Scopes are typed: a misspelt built-in scope is a compile error.
+   *
+   * @example
+   * defineRoute({ method: 'patch', path: '/:task_instance_id/run', scopes: ['token:execution', 'token:workload'], handler: (c) => c.json({}) })
+   */
+  defineRoute: <
+    const M extends Method,
+    const P extends string,
+    const S extends readonly string[] = [],
+    V extends Validators = {},
+    R extends RouteResponse = RouteResponse,
+    const Pub extends boolean = false,
+  >(
+    config: RouteConfig<E, M, P, S, V, R, Pub>,
+  ): NoInfer<RouteDef<M, P, S, V, R, Pub>> => ({
+    ...config,
+    kind: 'route',
+    scopes: (config.scopes ?? []) as S,
+    public: (config.public ?? false) as Pub,
+    exchange: config.exchange ?? false,
+    validate: (config.validate ?? {}) as V,
+  }),
+
+  /**
+   * A group: its path prefixes, and its scopes precede, those of everything inside it.
+   *
+   * @example
+   * defineGroup({ path: '/task-instances', scopes: ['ti:self'], routes: [run, heartbeat] })
+   */
+  defineGroup: <const P extends string, const S extends readonly string[], const C extends readonly RouteNode[]>(config: {
+    path: P
+    scopes?: S & CheckScopes<S>
+    routes: C
+  }): NoInfer<GroupDef<P, S, C>> => ({
+    kind: 'group',
+    path: config.path,
+    scopes: (config.scopes ?? []) as S,
+    routes: config.routes,
+  }),
+})
+
+/** `defineRoute` and `defineGroup` for apps without bindings; use `routeBuilders<Env>()` for yours. */
+export const { defineRoute, defineGroup } = routeBuilders()

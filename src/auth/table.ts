@@ -1,0 +1,115 @@
+import { zValidator } from '@hono/zod-validator'
+import type { Hono, MiddlewareHandler } from 'hono'
+import type { TokenType } from './claims'
+import type { Issuer } from './issuer'
+import type { JwtAuth } from './middleware'
+import { compilePolicy, guard, type RoutePolicy, type ScopeChecker } from './policy'
+import { tokenRefresh } from './refresh'
+import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
+import { mergeScopes } from './scopes'
+import type { CheckTable, Mounted } from './table-types'
+import { validationFailed } from './validation'
+
+export interface RouteTableOptions {
+  /** Verifies tokens (once per request). */
+  auth: JwtAuth
+  /** Checkers for custom scopes, by scope string. Default: none (only built-in scopes allowed). */
+  checkers?: Readonly<Record<string, ScopeChecker>>
+  /** Mints `Refreshed-API-Token` (near-expiry refresh and `/run` exchange). Default: no refresh. */
+  issuer?: Issuer
+}
+
+/** One route of a table, as data: what `list()` gives and what the OpenAPI document is built from. */
+export interface TableRoute extends RouteDoc {
+  readonly method: RouteDef['method']
+  /** Full path, Hono syntax (`/execution/task-instances/:task_instance_id/run`). */
+  readonly path: string
+  readonly public: boolean
+  readonly exchange: boolean
+  /** Effective scopes: ancestors' then own, de-duplicated. Empty for public routes. */
+  readonly scopes: readonly string[]
+  /** Token types the route accepts; empty for public routes. */
+  readonly tokenTypes: readonly TokenType[]
+  readonly validate: Validators
+}
+
+export interface RouteTable<N> {
+  readonly routes: readonly TableRoute[]
+  /** Method, full path, effective scopes and allowed token types of every route. */
+  list(): { method: string; path: string; scopes: readonly string[]; tokenTypes: readonly TokenType[] }[]
+  /** Registers every route on `app` (bearer + verify → policy → validators → handler) and types it. */
+  mount<A extends Hono>(app: A): Mounted<A, N>
+}
+
+const joinPath = (prefix: string, path: string) =>
+  `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/\/$/, '') || '/'
+
+interface Compiled {
+  route: TableRoute
+  handlers: MiddlewareHandler[]
+}
+
+/**
+ * Builds the table once, before mounting: every route's effective scopes and policy are computed
+ * here, and an unknown token type, a scope without a checker or `ti:self` without
+ * `:task_instance_id` throws now, never at request time.
+ *
+ * @example
+ * const table = routeTable(defineGroup({ path: '/execution', routes: [health, tasks] }), { auth, issuer })
+ * const app = table.mount(new Hono())
+ */
+export const routeTable = <const N extends RouteNode>(
+  root: N,
+  // A table breaking the ti:self rule asks for an impossible option, naming the routes at fault.
+  options: RouteTableOptions & CheckTable<N>,
+): RouteTable<N> => {
+  const { auth, checkers = {}, issuer } = options
+  const refresh = issuer && tokenRefresh({ issuer })
+  const exchange = issuer && tokenRefresh({ issuer, exchange: true })
+  const compiled: Compiled[] = []
+
+  const walk = (node: RouteNode, prefix: string, inherited: readonly string[]) => {
+    if (node.kind === 'group') {
+      const path = joinPath(prefix, node.path)
+      const scopes = mergeScopes(inherited, node.scopes)
+      for (const child of node.routes as readonly RouteNode[]) walk(child, path, scopes)
+      return
+    }
+    const { kind: _, handler, scopes: own, ...rest } = node
+    const path = joinPath(prefix, node.path)
+    const where = `${node.method.toUpperCase()} ${path}`
+    const scopes = node.public ? [] : mergeScopes(inherited, own)
+    const policy: RoutePolicy | undefined = node.public ? undefined : compilePolicy(scopes, checkers, where)
+    const handlers: MiddlewareHandler[] = []
+    if (policy) {
+      const refresher = node.exchange ? exchange : refresh
+      if (refresher) handlers.push(refresher)
+      handlers.push(guard(auth, policy))
+    }
+    for (const [target, schema] of Object.entries(node.validate as Validators)) {
+      handlers.push(zValidator(target as keyof Validators, schema, validationFailed) as MiddlewareHandler)
+    }
+    handlers.push(handler as MiddlewareHandler)
+    compiled.push({ route: { ...rest, path, scopes, tokenTypes: policy?.tokenTypes ?? [] }, handlers })
+  }
+  walk(root, '', [])
+
+  const seen = new Set<string>()
+  for (const { route } of compiled) {
+    const key = `${route.method} ${route.path}`
+    if (seen.has(key)) throw new Error(`Route defined twice: ${key.toUpperCase()}`)
+    seen.add(key)
+  }
+
+  const routes = compiled.map((c) => Object.freeze(c.route))
+  return {
+    routes,
+    list: () => routes.map(({ method, path, scopes, tokenTypes }) => ({ method, path, scopes, tokenTypes })),
+    mount(app) {
+      for (const { route, handlers } of compiled) {
+        app.on(route.method.toUpperCase(), [route.path], ...(handlers as [MiddlewareHandler]))
+      }
+      return app as unknown as Mounted<typeof app, N>
+    },
+  }
+}

@@ -1,0 +1,26 @@
+import type { Context } from 'hono'
+import type { z } from 'zod'
+
+/** One validation problem, in the shape FastAPI clients already read. */
+export interface ValidationIssue {
+  loc: (string | number)[]
+  msg: string
+  type: string
+}
+
+/**
+ * The `zValidator` hook of every table route: a failed parse answers 422 with the issues in
+ * `detail`, never 500 and never the raw zod error.
+ */
+export const validationFailed = (
+  result: { success: true } | { success: false; error: z.core.$ZodError; target: string },
+  c: Context,
+) => {
+  if (result.success) return
+  const detail: ValidationIssue[] = result.error.issues.map((issue) => ({
+    loc: [result.target, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    msg: issue.message,
+    type: issue.code,
+  }))
+  return c.json({ detail }, 422)
+}

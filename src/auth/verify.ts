@@ -1,0 +1,109 @@
+import { jwtVerify } from 'jose'
+import { type TIToken, tiClaimsSchema } from './claims'
+import { AuthError, ExpiredTokenError, InvalidTokenError } from './errors'
+import { type Algorithm, createKeyResolver, type KeyOptions, type KeyResolver, supportedAlgorithms } from './keys'
+
+/** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
+export interface VerifyOptions extends KeyOptions {
+  /** Algorithms accepted in the token header. Required: there is no default allow-list. */
+  algorithms: readonly Algorithm[]
+  /** Accepted audiences; a token must carry one of them. Default: `['urn:airflow.apache.org:task']`. */
+  audience?: string | readonly string[]
+  /** When set, the `iss` a token must carry. Default: none (not checked). */
+  issuer?: string
+  /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default: `10`. */
+  leeway?: number
+  /** Longest token accepted, in characters. Default: `8192`. */
+  maxTokenLength?: number
+  /** `realm` of the `WWW-Authenticate` challenges. Default: `'execution-api'`. */
+  realm?: string
+  /** Replaces the key lookup entirely (tests, custom key stores). Default: built from the key options. */
+  getKey?: KeyResolver
+  /** `fetch` used for `jwksUrl`. Default: the global `fetch`. */
+  fetch?: typeof fetch
+}
+
+export const defaultAudience = 'urn:airflow.apache.org:task'
+export const defaultRealm = 'execution-api'
+
+/** Verifies one compact JWS token, resolving to its typed claims or rejecting with an `AuthError`. */
+export type Verifier = (token: string) => Promise<TIToken>
+
+const required = ['sub', 'aud', 'exp', 'iat', 'nbf']
+
+// Messages of jose's claim errors, reworded for `error_description`: short, and never the token.
+const describeClaimFailure = (claim: string | undefined) => {
+  if (claim === 'aud') return 'The token is not meant for this audience'
+  if (claim === 'iss') return 'The token issuer is not trusted'
+  if (claim === 'nbf') return 'The token is not valid yet'
+  if (claim) return `The token's "${claim}" claim is missing or invalid`
+  return 'The token claims are invalid'
+}
+
+const translate = (error: unknown, realm: string): AuthError => {
+  if (error instanceof AuthError) return error
+  const { code, claim } = error as { code?: string; claim?: string }
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return new ExpiredTokenError(realm)
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return new InvalidTokenError(realm, describeClaimFailure(claim), error)
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return new InvalidTokenError(realm, 'The token signature is invalid', error)
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return new InvalidTokenError(realm, 'The token algorithm is not allowed', error)
+    default:
+      return new InvalidTokenError(realm, 'The token is malformed', error)
+  }
+}
+
+/**
+ * Creates a verifier: signature first (keys imported once, in this closure), then `aud`, `iss`,
+ * `exp`/`nbf`/`iat` with leeway and the required claims, then the claims schema.
+ *
+ * @example
+ * const verify = createVerifier({ secret, algorithms: ['HS512'] })
+ * const token = await verify(compactJws)
+ */
+export const createVerifier = (options: VerifyOptions): Verifier => {
+  const realm = options.realm ?? defaultRealm
+  if (!options.algorithms?.length) throw new TypeError('"algorithms" is required')
+  for (const alg of options.algorithms) {
+    if (!(supportedAlgorithms as readonly string[]).includes(alg)) {
+      throw new TypeError(`"algorithms" has an unsupported algorithm: ${alg}`)
+    }
+  }
+  const leeway = options.leeway ?? 10
+  if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
+  const maxTokenLength = options.maxTokenLength ?? 8192
+  const audience = typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [defaultAudience])]
+  if (!audience.length) throw new TypeError('"audience" must name at least one audience')
+
+  const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
+  const verifyOptions = {
+    algorithms: [...options.algorithms],
+    audience,
+    issuer: options.issuer,
+    clockTolerance: leeway,
+    requiredClaims: required,
+  }
+
+  return async (token) => {
+    if (token.length > maxTokenLength) throw new InvalidTokenError(realm, 'The token is too long')
+    let payload: Record<string, unknown>
+    try {
+      ;({ payload } = await jwtVerify(token, getKey, verifyOptions))
+    } catch (error) {
+      throw translate(error, realm)
+    }
+    const parsed = tiClaimsSchema.safeParse(payload)
+    if (!parsed.success) {
+      const claim = parsed.error.issues[0]?.path[0]
+      throw new InvalidTokenError(realm, describeClaimFailure(typeof claim === 'string' ? claim : undefined))
+    }
+    if (parsed.data.iat > Date.now() / 1000 + leeway) {
+      throw new InvalidTokenError(realm, 'The token was issued in the future')
+    }
+    return parsed.data
+  }
+}

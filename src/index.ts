@@ -53,4 +53,10 @@ export { allowedTokenTypes, type BuiltinScope, type CheckScopes, mergeScopes } f
 export { type RouteTable, type RouteTableOptions, routeTable, type TableRoute } from './auth/table'
 export type { CheckTable, Mounted, TableSchema } from './auth/table-types'
 export { type ValidationIssue, validationFailed } from './auth/validation'
-export { createVerifier, defaultAudience, defaultRealm, type Verifier, type VerifyOptions } from './auth/verify'
+export {
+  createVerifier,
+  defaultAudience,
+  defaultRealm,
+  type Verifier,
+  type VerifyOptions,
+} from './auth/verify'

@@ -93,10 +93,17 @@ export class MalformedHeaderError extends AuthError {
 /** Anything wrong with the token itself. `description` says what, never quoting the token. */
 export class InvalidTokenError extends AuthError {
   constructor(realm: string, description: string, cause?: unknown) {
-    super(401, 'ERR_TOKEN_INVALID', 'Invalid auth token', realm, {
-      error: 'invalid_token',
-      description,
-    }, cause)
+    super(
+      401,
+      'ERR_TOKEN_INVALID',
+      'Invalid auth token',
+      realm,
+      {
+        error: 'invalid_token',
+        description,
+      },
+      cause,
+    )
   }
 }
 

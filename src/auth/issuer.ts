@@ -51,7 +51,8 @@ const algorithmFor = (jwk: JWK): Algorithm => {
 
 const lifetime = (value: number | undefined, option: string) => {
   const seconds = value ?? 600
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new TypeError(`"${option}" must be a positive integer`)
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    throw new TypeError(`"${option}" must be a positive integer`)
   return seconds
 }
 
@@ -65,7 +66,10 @@ const lifetime = (value: number | undefined, option: string) => {
 export const createIssuer = (options: IssuerOptions): Issuer => {
   const expirationTime = lifetime(options.expirationTime, 'expirationTime')
   const workloadExpirationTime = lifetime(options.workloadExpirationTime, 'workloadExpirationTime')
-  const audience = typeof options.audience === 'string' ? options.audience : (options.audience?.[0] ?? defaultAudience)
+  const audience =
+    typeof options.audience === 'string'
+      ? options.audience
+      : (options.audience?.[0] ?? defaultAudience)
 
   let alg: Algorithm
   let kid: string | undefined

@@ -1,13 +1,28 @@
-import { createRemoteJWKSet, customFetch, importJWK, type JWK, type JWSHeaderParameters } from 'jose'
+import {
+  createRemoteJWKSet,
+  customFetch,
+  importJWK,
+  type JWK,
+  type JWSHeaderParameters,
+} from 'jose'
 import { InvalidTokenError, KeysUnavailableError } from './errors'
 
 /** The algorithms the library signs and verifies with. `none` is never among them. */
 export const supportedAlgorithms = [
-  'HS256', 'HS384', 'HS512',
-  'EdDSA', 'Ed25519',
-  'ES256', 'ES384', 'ES512',
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
+  'HS256',
+  'HS384',
+  'HS512',
+  'EdDSA',
+  'Ed25519',
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
 ] as const
 
 export type Algorithm = (typeof supportedAlgorithms)[number]
@@ -68,7 +83,8 @@ export const toPublicJwk = (jwk: JWK): JWK => {
 /** Secret bytes, checked against the strongest HMAC algorithm allowed. */
 export const secretBytes = (secret: string | Uint8Array, algorithms: readonly string[]) => {
   // A copy: later changes to the caller's buffer cannot change the key.
-  const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret)
+  const bytes =
+    typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret)
   for (const alg of algorithms) {
     if (isHmac(alg) && bytes.byteLength < hmacMinBytes[alg]) {
       throw new TypeError(`"secret" must be at least ${hmacMinBytes[alg]} bytes for ${alg}`)
@@ -99,7 +115,8 @@ const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
   }
   const jwk = entry as JWK
   if (typeof jwk.alg !== 'string') throw new TypeError(`"${option}" keys must name their "alg"`)
-  if (jwk.kty === 'oct') throw new TypeError(`"${option}" must not hold a symmetric key: use "secret"`)
+  if (jwk.kty === 'oct')
+    throw new TypeError(`"${option}" must not hold a symmetric key: use "secret"`)
   const alg = jwk.alg
   return { alg, kid: jwk.kid, key: once(async () => (await importJWK(jwk, alg)) as CryptoKey) }
 }
@@ -122,7 +139,10 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     for (const alg of algorithms) {
       if (!isHmac(alg)) continue
       const algorithm = { name: 'HMAC', hash: hmacHash[alg] }
-      hmacKeys.set(alg, once(() => crypto.subtle.importKey('raw', bytes, algorithm, false, ['verify'])))
+      hmacKeys.set(
+        alg,
+        once(() => crypto.subtle.importKey('raw', bytes, algorithm, false, ['verify'])),
+      )
     }
   }
 

@@ -36,16 +36,20 @@ export const jwtAuth = (options: VerifyOptions): JwtAuth => {
   const authenticate = (c: Context): Promise<TIToken> => {
     let verified = memo.get(c.req.raw)
     if (!verified) {
-      verified = Promise.resolve().then(() => verify(readBearer(c.req.header('authorization'), realm)))
+      verified = Promise.resolve().then(() =>
+        verify(readBearer(c.req.header('authorization'), realm)),
+      )
       memo.set(c.req.raw, verified)
     }
     return verified
   }
 
-  const middleware = createMiddleware<{ Variables: JwtAuthVariables }>(async function jwtAuth(c, next) {
-    c.set('tiToken', await authenticate(c))
-    await next()
-  })
+  const middleware = createMiddleware<{ Variables: JwtAuthVariables }>(
+    async function jwtAuth(c, next) {
+      c.set('tiToken', await authenticate(c))
+      await next()
+    },
+  )
   return Object.assign(middleware, { authenticate, realm })
 }
 

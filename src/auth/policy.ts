@@ -20,7 +20,11 @@ const uuidHex = /^[0-9a-f]{32}$/
 
 // Compared as UUIDs, not strings: case, hyphens, braces and a `urn:uuid:` prefix do not matter.
 const uuidKey = (value: string | undefined) => {
-  const hex = value?.toLowerCase().replace(/^urn:uuid:/, '').replace(/^\{(.*)\}$/, '$1').replaceAll('-', '')
+  const hex = value
+    ?.toLowerCase()
+    .replace(/^urn:uuid:/, '')
+    .replace(/^\{(.*)\}$/, '$1')
+    .replaceAll('-', '')
   return hex && uuidHex.test(hex) ? hex : undefined
 }
 

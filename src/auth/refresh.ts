@@ -34,7 +34,9 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
     const token = c.get('tiToken') as TIToken | undefined
     if (!token) return
     const due =
-      token.scope === 'workload' ? exchange && c.res.status >= 200 && c.res.status < 300 : needsRefresh(token)
+      token.scope === 'workload'
+        ? exchange && c.res.status >= 200 && c.res.status < 300
+        : needsRefresh(token)
     if (!due) return
     // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp.
     const fresh = await issuer.mint({ sub: token.sub, scope: 'execution', claims: token })

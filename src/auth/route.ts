@@ -75,7 +75,10 @@ export interface GroupDef<
 export type RouteNode = RouteDef | GroupDef
 
 /** What a handler may return. */
-export type RouteResponse = Response | TypedResponse<unknown> | Promise<Response | TypedResponse<unknown>>
+export type RouteResponse =
+  | Response
+  | TypedResponse<unknown>
+  | Promise<Response | TypedResponse<unknown>>
 
 /** The definition `defineRoute` takes. */
 export interface RouteConfig<
@@ -112,7 +115,7 @@ export const routeBuilders = <E extends Env = Env>() => ({
     const M extends Method,
     const P extends string,
     const S extends readonly string[] = [],
-    V extends Validators = {},
+    V extends Validators = Record<never, never>,
     R extends RouteResponse = RouteResponse,
     const Pub extends boolean = false,
   >(
@@ -132,7 +135,11 @@ export const routeBuilders = <E extends Env = Env>() => ({
    * @example
    * defineGroup({ path: '/task-instances', scopes: ['ti:self'], routes: [run, heartbeat] })
    */
-  defineGroup: <const P extends string, const S extends readonly string[], const C extends readonly RouteNode[]>(config: {
+  defineGroup: <
+    const P extends string,
+    const S extends readonly string[],
+    const C extends readonly RouteNode[],
+  >(config: {
     path: P
     scopes?: S & CheckScopes<S>
     routes: C

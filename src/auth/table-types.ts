@@ -1,7 +1,7 @@
 import type { Env, Hono, TypedResponse } from 'hono'
 import type { MergePath, Schema, ToSchema } from 'hono/types'
 import type { UnionToIntersection } from 'hono/utils/types'
-import type { InputOf, RouteDef, RouteNode, GroupDef } from './route'
+import type { GroupDef, InputOf, RouteDef, RouteNode } from './route'
 
 /** One route of a table, flattened: full path, and whether `ti:self` applies to it. */
 type Leaf = { method: string; path: string; input: unknown; response: unknown; tiSelf: boolean }
@@ -43,13 +43,19 @@ export type CheckTable<N> = [TiSelfWithoutParam<N>] extends [never]
   : { 'ti:self routes need a :task_instance_id path parameter': TiSelfWithoutParam<N> }
 
 // What a handler's return value means to `hono/client`: typed when it is, generic otherwise.
-type ResponseOf<R> = Awaited<R> extends infer A ? (A extends TypedResponse ? A : TypedResponse) : never
+type ResponseOf<R> =
+  Awaited<R> extends infer A ? (A extends TypedResponse ? A : TypedResponse) : never
 
 /** The Hono schema of a table's routes, so that `hc<typeof app>` infers them. */
 export type TableSchema<N, BasePath extends string = '/'> = UnionToIntersection<
   Leaves<N> extends infer L
     ? L extends Leaf
-      ? ToSchema<L['method'], MergePath<BasePath, L['path']>, L['input'] & {}, ResponseOf<L['response']>>
+      ? ToSchema<
+          L['method'],
+          MergePath<BasePath, L['path']>,
+          L['input'] & {},
+          ResponseOf<L['response']>
+        >
       : never
     : never
 >

@@ -36,7 +36,12 @@ export interface TableRoute extends RouteDoc {
 export interface RouteTable<N> {
   readonly routes: readonly TableRoute[]
   /** Method, full path, effective scopes and allowed token types of every route. */
-  list(): { method: string; path: string; scopes: readonly string[]; tokenTypes: readonly TokenType[] }[]
+  list(): {
+    method: string
+    path: string
+    scopes: readonly string[]
+    tokenTypes: readonly TokenType[]
+  }[]
   /** Registers every route on `app` (bearer + verify → policy → validators → handler) and types it. */
   mount<A extends Hono>(app: A): Mounted<A, N>
 }
@@ -79,7 +84,9 @@ export const routeTable = <const N extends RouteNode>(
     const path = joinPath(prefix, node.path)
     const where = `${node.method.toUpperCase()} ${path}`
     const scopes = node.public ? [] : mergeScopes(inherited, own)
-    const policy: RoutePolicy | undefined = node.public ? undefined : compilePolicy(scopes, checkers, where)
+    const policy: RoutePolicy | undefined = node.public
+      ? undefined
+      : compilePolicy(scopes, checkers, where)
     const handlers: MiddlewareHandler[] = []
     if (policy) {
       const refresher = node.exchange ? exchange : refresh
@@ -87,10 +94,15 @@ export const routeTable = <const N extends RouteNode>(
       handlers.push(guard(auth, policy))
     }
     for (const [target, schema] of Object.entries(node.validate as Validators)) {
-      handlers.push(zValidator(target as keyof Validators, schema, validationFailed) as MiddlewareHandler)
+      handlers.push(
+        zValidator(target as keyof Validators, schema, validationFailed) as MiddlewareHandler,
+      )
     }
     handlers.push(handler as MiddlewareHandler)
-    compiled.push({ route: { ...rest, path, scopes, tokenTypes: policy?.tokenTypes ?? [] }, handlers })
+    compiled.push({
+      route: { ...rest, path, scopes, tokenTypes: policy?.tokenTypes ?? [] },
+      handlers,
+    })
   }
   walk(root, '', [])
 
@@ -104,7 +116,8 @@ export const routeTable = <const N extends RouteNode>(
   const routes = compiled.map((c) => Object.freeze(c.route))
   return {
     routes,
-    list: () => routes.map(({ method, path, scopes, tokenTypes }) => ({ method, path, scopes, tokenTypes })),
+    list: () =>
+      routes.map(({ method, path, scopes, tokenTypes }) => ({ method, path, scopes, tokenTypes })),
     mount(app) {
       for (const { route, handlers } of compiled) {
         app.on(route.method.toUpperCase(), [route.path], ...(handlers as [MiddlewareHandler]))

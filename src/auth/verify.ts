@@ -1,7 +1,13 @@
 import { jwtVerify } from 'jose'
 import { type TIToken, tiClaimsSchema } from './claims'
 import { AuthError, ExpiredTokenError, InvalidTokenError } from './errors'
-import { type Algorithm, createKeyResolver, type KeyOptions, type KeyResolver, supportedAlgorithms } from './keys'
+import {
+  type Algorithm,
+  createKeyResolver,
+  type KeyOptions,
+  type KeyResolver,
+  supportedAlgorithms,
+} from './keys'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
 export interface VerifyOptions extends KeyOptions {
@@ -76,7 +82,10 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
   const leeway = options.leeway ?? 10
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
   const maxTokenLength = options.maxTokenLength ?? 8192
-  const audience = typeof options.audience === 'string' ? [options.audience] : [...(options.audience ?? [defaultAudience])]
+  const audience =
+    typeof options.audience === 'string'
+      ? [options.audience]
+      : [...(options.audience ?? [defaultAudience])]
   if (!audience.length) throw new TypeError('"audience" must name at least one audience')
 
   const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
@@ -99,7 +108,10 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
     const parsed = tiClaimsSchema.safeParse(payload)
     if (!parsed.success) {
       const claim = parsed.error.issues[0]?.path[0]
-      throw new InvalidTokenError(realm, describeClaimFailure(typeof claim === 'string' ? claim : undefined))
+      throw new InvalidTokenError(
+        realm,
+        describeClaimFailure(typeof claim === 'string' ? claim : undefined),
+      )
     }
     if (parsed.data.iat > Date.now() / 1000 + leeway) {
       throw new InvalidTokenError(realm, 'The token was issued in the future')

@@ -21,7 +21,15 @@ const run = defineRoute({
 const tasks = defineGroup({ path: '/task-instances', scopes: ['ti:self'], routes: [run] })
 const root = defineGroup({
   path: '/execution',
-  routes: [tasks, defineRoute({ method: 'get', path: '/health', public: true, handler: (c) => c.json({ status: 'healthy' }) })],
+  routes: [
+    tasks,
+    defineRoute({
+      method: 'get',
+      path: '/health',
+      public: true,
+      handler: (c) => c.json({ status: 'healthy' }),
+    }),
+  ],
 })
 
 describe('defineRoute', () => {
@@ -59,7 +67,9 @@ describe('defineRoute', () => {
       defineGroup({
         path: '/a',
         scopes: ['ti:self'],
-        routes: [defineRoute({ method: 'get', path: '/open', public: true, handler: (c) => c.text('x') })],
+        routes: [
+          defineRoute({ method: 'get', path: '/open', public: true, handler: (c) => c.text('x') }),
+        ],
       }),
       { auth },
     )

@@ -1,0 +1,106 @@
+// The `npm test` driver: runs every step in order (all of them, even after a failure), then prints
+// one last line `N passed, N failed`. Exit code is non-zero when anything failed.
+//
+// Add a suite by appending a step to `steps`:
+//   { name, cmd, args, env?, count? }
+// - `cmd` is looked up in node_modules/.bin first (so tools run on the project's Node 22), then PATH.
+// - `count({ code, stdout, stderr })` returns `{ passed, failed }` test counts, or null when it cannot
+//   tell. Without `count`, a step is a check: it adds 0 passed, or 1 failed when it exits non-zero.
+//   With `count`, a non-zero exit that reports no failed test still adds 1 failed.
+// stdout/stderr are shown live and also buffered for `count` (e.g. to parse a runner's summary).
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
+const bin = join(root, 'node_modules', '.bin')
+const outDir = mkdtempSync(join(tmpdir(), 'hsj-test-'))
+
+/** Counts from a vitest `--reporter=json` file (also counts files that failed to load). */
+const vitestJson = (file) => () => {
+  if (!existsSync(file)) return null
+  const report = JSON.parse(readFileSync(file, 'utf8'))
+  const brokenFiles = (report.testResults ?? []).filter(
+    (r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0,
+  ).length
+  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles }
+}
+
+const vitestReport = join(outDir, 'vitest.json')
+
+const steps = [
+  { name: 'tsc (library)', cmd: 'tsc', args: ['--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'tsc (worker + tests)', cmd: 'tsc', args: ['--noEmit', '-p', 'test/tsconfig.json'] },
+  { name: 'biome', cmd: 'biome', args: ['check', '.'] },
+  {
+    name: 'vitest (workers + types)',
+    cmd: 'vitest',
+    args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+    count: vitestJson(vitestReport),
+  },
+]
+
+const run = (step) =>
+  new Promise((resolve) => {
+    const local = join(bin, step.cmd)
+    const child = spawn(existsSync(local) ? local : step.cmd, step.args, {
+      cwd: root,
+      env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, ...step.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const out = []
+    const err = []
+    child.stdout.on('data', (chunk) => {
+      out.push(chunk)
+      process.stdout.write(chunk)
+    })
+    child.stderr.on('data', (chunk) => {
+      err.push(chunk)
+      process.stderr.write(chunk)
+    })
+    child.on('error', (error) => {
+      process.stderr.write(`${step.name}: ${error.message}\n`)
+      resolve({ code: 127, stdout: '', stderr: error.message })
+    })
+    child.on('close', (code, signal) =>
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+      }),
+    )
+  })
+
+let passed = 0
+let failed = 0
+const summary = []
+console.log(`node ${process.version}`)
+for (const step of steps) {
+  console.log(`\n▶ ${step.name}: ${step.cmd} ${step.args.join(' ')}`)
+  const start = performance.now()
+  const result = await run(step)
+  const seconds = ((performance.now() - start) / 1000).toFixed(1)
+  let counts = null
+  if (step.count) {
+    try {
+      counts = step.count(result)
+    } catch (error) {
+      process.stderr.write(`${step.name}: could not count tests: ${error.message}\n`)
+    }
+  }
+  const stepPassed = counts?.passed ?? 0
+  let stepFailed = counts?.failed ?? 0
+  if (result.code !== 0 && stepFailed === 0) stepFailed = 1
+  passed += stepPassed
+  failed += stepFailed
+  const status = result.code === 0 ? 'ok' : `FAILED (exit ${result.code})`
+  const tally = counts ? `, ${stepPassed} passed, ${stepFailed} failed` : ''
+  summary.push(`  ${step.name}: ${status}${tally}, ${seconds}s`)
+}
+rmSync(outDir, { recursive: true, force: true })
+
+console.log(`\n${summary.join('\n')}`)
+console.log(`${passed} passed, ${failed} failed`)
+process.exitCode = failed > 0 ? 1 : 0

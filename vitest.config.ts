@@ -1,0 +1,42 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+// The project's TypeScript (7, native), not whatever `tsc` is first on PATH (spawned with cwd = root).
+const tsc = 'node_modules/.bin/tsc'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Runtime tests, inside workerd, with the bindings of wrangler.toml.
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: await readD1Migrations('./migrations') },
+            },
+          })),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/**/*.test.ts'],
+          setupFiles: ['./test/setup/apply-migrations.ts'],
+        },
+      },
+      {
+        // Type tests (*.test-d.ts), checked by tsc; nothing is executed.
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            checker: tsc,
+            include: ['test/**/*.test-d.ts'],
+            tsconfig: './test/tsconfig.json',
+          },
+        },
+      },
+    ],
+  },
+})

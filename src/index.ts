@@ -1,4 +1,5 @@
 export { readBearer } from './auth/bearer'
+export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/cache'
 export { type TIToken, type TokenType, tiClaimsSchema, tokenTypes } from './auth/claims'
 export {
   AuthError,

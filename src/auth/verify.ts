@@ -1,4 +1,5 @@
 import { jwtVerify } from 'jose'
+import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 import { type TIToken, tiClaimsSchema } from './claims'
 import { AuthError, ExpiredTokenError, InvalidTokenError } from './errors'
 import {
@@ -27,6 +28,8 @@ export interface VerifyOptions extends KeyOptions {
   getKey?: KeyResolver
   /** `fetch` used for `jwksUrl`. Default: the global `fetch`. */
   fetch?: typeof fetch
+  /** Remember verified tokens (per isolate, see `TokenCache`); `true` for the defaults. Default: off. */
+  cache?: boolean | TokenCacheOptions | TokenCache
 }
 
 export const defaultAudience = 'urn:airflow.apache.org:task'
@@ -97,7 +100,7 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
     requiredClaims: required,
   }
 
-  return async (token) => {
+  const verify: Verifier = async (token) => {
     if (token.length > maxTokenLength) throw new InvalidTokenError(realm, 'The token is too long')
     let payload: Record<string, unknown>
     try {
@@ -118,4 +121,6 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
     }
     return parsed.data
   }
+  if (!options.cache) return verify
+  return withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents)
 }

@@ -125,7 +125,8 @@ export const createIssuer = (options: IssuerOptions): Issuer => {
  * const jwk = await generateSigningJwk('ES256')
  */
 export const generateSigningJwk = async (alg: Exclude<Algorithm, `HS${string}`> = 'EdDSA') => {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, crv: 'Ed25519' })
+  const crv = alg === 'EdDSA' ? { crv: 'Ed25519' } : {}
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...crv })
   const jwk = await exportJWK(privateKey)
   return { ...jwk, alg, kid: crypto.randomUUID() } as JWK
 }

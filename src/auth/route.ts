@@ -137,8 +137,8 @@ export const routeBuilders = <E extends Env = Env>() => ({
    */
   defineGroup: <
     const P extends string,
-    const S extends readonly string[],
-    const C extends readonly RouteNode[],
+    const S extends readonly string[] = [],
+    const C extends readonly RouteNode[] = [],
   >(config: {
     path: P
     scopes?: S & CheckScopes<S>

@@ -5,10 +5,18 @@ import { defineConfig } from 'vitest/config'
 const tsc = 'node_modules/.bin/tsc'
 
 export default defineConfig({
+  // Tests import the package by name, as users and the README do.
+  resolve: {
+    alias: {
+      'hono-scoped-jwt/client': new URL('./src/client/index.ts', import.meta.url).pathname,
+      'hono-scoped-jwt': new URL('./src/index.ts', import.meta.url).pathname,
+    },
+  },
   test: {
     projects: [
       {
         // Runtime tests, inside workerd, with the bindings of wrangler.toml.
+        extends: true,
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },

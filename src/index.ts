@@ -29,6 +29,12 @@ export {
   supportedAlgorithms,
 } from './auth/keys'
 export { currentToken, type JwtAuth, type JwtAuthVariables, jwtAuth } from './auth/middleware'
+export {
+  documentedScopes,
+  type OpenApiDocument,
+  type OpenApiOptions,
+  openApiDocument,
+} from './auth/openapi'
 export { compilePolicy, guard, type RoutePolicy, type ScopeChecker } from './auth/policy'
 export {
   needsRefresh,

@@ -1,0 +1,63 @@
+import type { Hono } from 'hono'
+import { hc } from 'hono/client'
+
+/** The response header that carries a replacement token (contract §5). */
+const refreshedHeader = 'refreshed-api-token'
+
+/** How a task runner's client is set up. */
+export interface TaskClientOptions {
+  /** The token to start with: the workload token of a queued task, or an execution token. */
+  token: string
+  /** `fetch` to send requests with. Default: the global `fetch`. */
+  fetch?: typeof fetch
+  /** Extra headers on every request. Default: none. */
+  headers?: Record<string, string>
+  /** Told each time the server hands over a new token (to persist it, or log it). Default: none. */
+  onToken?: (token: string) => void
+}
+
+/** A typed `hono/client` for an app, and the token it currently sends. */
+export interface TaskClient<App extends Hono> {
+  /** The `hc` client: `client.api.execution['task-instances'][':task_instance_id'].run.$patch(…)`. */
+  readonly api: ReturnType<typeof hc<App>>
+  /** The token sent with the next request. */
+  readonly token: string
+}
+
+/**
+ * A client for task runners, typed by the app, that sends its bearer token and swaps in the one a
+ * response hands over in `Refreshed-API-Token` (the `/run` exchange of a workload token, or a
+ * near-expiry refresh), as Airflow's Task SDK does. Web APIs only: any runtime.
+ *
+ * @example
+ * const client = createTaskClient<ExecutionApp>('http://127.0.0.1:8787', { token: workloadToken })
+ * await client.api.execution['task-instances'][':task_instance_id'].run.$patch({ param, json })
+ */
+export const createTaskClient = <App extends Hono>(
+  baseUrl: string,
+  options: TaskClientOptions,
+): TaskClient<App> => {
+  if (!options.token) throw new TypeError('"token" is required')
+  let token = options.token
+  const send = options.fetch ?? fetch
+  const swapping: typeof fetch = async (input, init) => {
+    const response = await send(input, init)
+    const fresh = response.headers.get(refreshedHeader)
+    if (fresh && fresh !== token) {
+      token = fresh
+      options.onToken?.(fresh)
+    }
+    return response
+  }
+  const api = hc<App>(baseUrl, {
+    fetch: swapping,
+    // A function, so every request reads the token current at the time it is sent.
+    headers: () => ({ ...options.headers, authorization: `Bearer ${token}` }),
+  })
+  return {
+    api,
+    get token() {
+      return token
+    },
+  }
+}

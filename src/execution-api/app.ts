@@ -1,0 +1,88 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import {
+  AuthError,
+  createIssuer,
+  type JwtAuth,
+  jwtAuth,
+  KeysUnavailableError,
+  type OpenApiDocument,
+  openApiDocument,
+  routeTable,
+} from '../index'
+import { type ExecutionBindings, loadConfig } from './config'
+import { type AppEnv, defineGroup } from './routes/builders'
+import { metaRoutes } from './routes/meta'
+import { resourceRoutes, xcoms } from './routes/resources'
+import { taskInstances } from './routes/task-instances'
+
+const realm = 'execution-api'
+
+/**
+ * Stands in for token verification when no key is configured: every authenticated route answers
+ * 503 and says in the log which binding is missing. The header is never read, so nothing runs open.
+ */
+const keysMissing = (why: string): JwtAuth => {
+  const authenticate = async (): Promise<never> => {
+    console.error(`execution-api: ${why}`)
+    throw new KeysUnavailableError(realm)
+  }
+  return Object.assign(
+    async () => {
+      await authenticate()
+    },
+    { authenticate, realm },
+  )
+}
+
+/**
+ * The Execution API for one set of bindings: configuration is read, keys are set up and the route
+ * table is built here, once; requests only run handlers. Throws `ConfigError` on bindings the
+ * Worker must not start with.
+ */
+export const createApp = (env: ExecutionBindings) => {
+  const config = loadConfig(env)
+  const issuer = config.issuer && createIssuer(config.issuer)
+  const auth = config.verify
+    ? jwtAuth({ ...config.verify, realm })
+    : keysMissing(config.missingKey as string)
+
+  let document: OpenApiDocument | undefined
+  const root = defineGroup({
+    path: '/execution',
+    routes: [
+      ...metaRoutes(issuer, () => document as OpenApiDocument),
+      taskInstances,
+      ...resourceRoutes(config.multiTeam),
+      xcoms,
+    ],
+  })
+  const table = routeTable(root, { auth, issuer })
+  document = openApiDocument(table.routes, {
+    title: 'Airflow Execution API (hono-scoped-jwt)',
+    version: '1',
+    description: 'The API task runners call back while a task runs.',
+  })
+
+  // `mount` takes a `Hono` with the default env; handlers are typed with the bindings already.
+  const app = table.mount(new Hono<AppEnv>() as unknown as Hono)
+  app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
+  app.onError((error, c) => {
+    if (error instanceof AuthError) return error.getResponse()
+    // The only other HTTPException a route throws is the validator's unreadable JSON body: a bad
+    // body, so 422 like every other validation failure.
+    if (error instanceof HTTPException && error.status === 400) {
+      const detail = [
+        { loc: ['json'], msg: 'Malformed JSON in request body', type: 'json_invalid' },
+      ]
+      return c.json({ detail }, 422)
+    }
+    if (error instanceof HTTPException) return error.getResponse()
+    console.error('execution-api: unhandled error', error)
+    return c.json({ detail: 'Internal Server Error' }, 500)
+  })
+  return Object.assign(app, { table, document })
+}
+
+/** The Execution API app, typed: what `hono/client` and `createTaskClient` take. */
+export type ExecutionApp = ReturnType<typeof createApp>

@@ -1,0 +1,104 @@
+// Connections, variables and XComs. `team` is '' for rows outside any team; with a team, a row of
+// that team wins over a team-less row of the same name, and rows of other teams are never seen.
+
+export interface ConnectionRow {
+  conn_id: string
+  conn_type: string
+  host: string | null
+  schema: string | null
+  login: string | null
+  password: string | null
+  port: number | null
+  extra: string | null
+}
+
+const teams = (team: string | null) => (team ? [team, ''] : [''])
+// Placeholders for `team IN (…)`, then `ORDER BY team = ''` puts the team's own row first.
+const teamClause = (team: string | null) =>
+  `team IN (${teams(team)
+    .map(() => '?')
+    .join(', ')})`
+
+export const getConnection = (db: D1Database, connId: string, team: string | null) =>
+  db
+    .prepare(
+      `SELECT conn_id, conn_type, host, schema, login, password, port, extra FROM connections
+       WHERE conn_id = ? AND ${teamClause(team)} ORDER BY team = '' LIMIT 1`,
+    )
+    .bind(connId, ...teams(team))
+    .first<ConnectionRow>()
+
+export const getVariable = (db: D1Database, key: string, team: string | null) =>
+  db
+    .prepare(
+      `SELECT key, value FROM variables WHERE key = ? AND ${teamClause(team)}
+       ORDER BY team = '' LIMIT 1`,
+    )
+    .bind(key, ...teams(team))
+    .first<{ key: string; value: string }>()
+
+/** Sets a variable of the team (or team-less without one). */
+export const putVariable = (
+  db: D1Database,
+  key: string,
+  value: string,
+  description: string | null,
+  team: string | null,
+) =>
+  db
+    .prepare(
+      `INSERT INTO variables (team, key, value, description) VALUES (?, ?, ?, ?)
+       ON CONFLICT (team, key) DO UPDATE SET value = excluded.value, description = excluded.description`,
+    )
+    .bind(team ?? '', key, value, description)
+    .run()
+
+/** Deletes the variable the same lookup would read; `false` when there was none. */
+export const deleteVariable = async (db: D1Database, key: string, team: string | null) => {
+  const row = await db
+    .prepare(
+      `DELETE FROM variables WHERE rowid = (
+         SELECT rowid FROM variables WHERE key = ? AND ${teamClause(team)}
+         ORDER BY team = '' LIMIT 1)`,
+    )
+    .bind(key, ...teams(team))
+    .run()
+  return row.meta.changes > 0
+}
+
+/** Where an XCom lives. */
+export interface XComKey {
+  dag_id: string
+  run_id: string
+  task_id: string
+  key: string
+  map_index: number
+}
+
+const where = 'dag_id = ? AND run_id = ? AND task_id = ? AND map_index = ? AND key = ?'
+const keyValues = (k: XComKey) => [k.dag_id, k.run_id, k.task_id, k.map_index, k.key]
+
+export const getXCom = async (db: D1Database, k: XComKey) => {
+  const row = await db
+    .prepare(`SELECT value FROM xcoms WHERE ${where}`)
+    .bind(...keyValues(k))
+    .first<{ value: string }>()
+  return row ? { value: JSON.parse(row.value) as unknown } : null
+}
+
+export const setXCom = (db: D1Database, k: XComKey, value: unknown) =>
+  db
+    .prepare(
+      `INSERT INTO xcoms (dag_id, run_id, task_id, map_index, key, value) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = excluded.value`,
+    )
+    .bind(...keyValues(k), JSON.stringify(value))
+    .run()
+
+export const deleteXCom = async (db: D1Database, k: XComKey) => {
+  const result = await db
+    .prepare(`DELETE FROM xcoms WHERE ${where}`)
+    .bind(...keyValues(k))
+    .run()
+  return result.meta.changes > 0
+}

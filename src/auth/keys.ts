@@ -1,11 +1,16 @@
+import { importJWK, type JWK, type JWSHeaderParameters } from 'jose'
+import { InvalidTokenError } from './errors'
 import {
-  createRemoteJWKSet,
-  customFetch,
-  importJWK,
-  type JWK,
-  type JWSHeaderParameters,
-} from 'jose'
-import { InvalidTokenError, KeysUnavailableError } from './errors'
+  cryptoKeyProblem,
+  isAsymmetric,
+  isHmac,
+  jwkProblem,
+  privateMembers,
+  secretBytes,
+} from './key-checks'
+import { createRemoteKeySet, type RemoteKeySetOptions } from './remote-keys'
+
+export { secretBytes }
 
 /** The algorithms the library signs and verifies with. `none` is never among them. */
 export const supportedAlgorithms = [
@@ -34,16 +39,24 @@ export interface CryptoKeyEntry {
   kid?: string
 }
 
-/** Where keys come from; any combination. Names match the Worker's bindings. */
+/**
+ * Where keys come from; any combination. Names match the Worker's bindings. Every key is checked
+ * when the middleware is created: a weak, symmetric-in-disguise or wrong-purpose key throws then.
+ */
 export interface KeyOptions {
   /** Private JWK (object or JSON text) with `kid` and `alg`; its public half verifies. Default: none. */
   privateJwk?: JWK | string
-  /** Public keys that verify: JWKs with `alg` (and `kid`), or `CryptoKey` entries. Default: none. */
+  /**
+   * Public keys that verify: JWKs with `alg` (and `kid`), or `CryptoKey` entries. Asymmetric only;
+   * RSA at least 2048 bits with exponent 65537; `use`/`key_ops` must allow verification. Default: none.
+   */
   publicKeys?: readonly (JWK | CryptoKeyEntry)[]
-  /** Symmetric secret for HS256/384/512: at least 32/48/64 bytes. Default: none. */
+  /** Symmetric secret for HS256/384/512 (the only algorithms raw bytes serve): at least 32/48/64 bytes. Default: none. */
   secret?: string | Uint8Array
-  /** A trusted remote key set (JWKS) URL. Default: none. */
+  /** A trusted remote key set (JWKS) URL; `https:` unless on loopback. Default: none. */
   jwksUrl?: string | URL
+  /** Fetching and caching of `jwksUrl`: timeout, cooldown, staleness. Default: see `RemoteKeySetOptions`. */
+  remoteKeySet?: RemoteKeySetOptions
 }
 
 /** Finds the verification key for a token's protected header. */
@@ -57,19 +70,24 @@ export interface KeyResolverOptions extends KeyOptions {
 }
 
 const hmacHash = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' } as const
-const hmacMinBytes = { HS256: 32, HS384: 48, HS512: 64 } as const
-const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
 
-const isHmac = (alg: string): alg is keyof typeof hmacHash => alg in hmacHash
-
-/** Parses a JWK given as JSON text, naming the option when it is not one. */
+/**
+ * Parses a JWK given as JSON text, naming the option when it is not one, and refuses keys that
+ * must not sign or verify (symmetric, wrong purpose, weak RSA, `alg` not fitting the key).
+ */
 export const parseJwk = (value: JWK | string, option: string): JWK => {
-  if (typeof value !== 'string') return value
-  try {
-    const jwk: unknown = JSON.parse(value)
-    if (jwk && typeof jwk === 'object' && !Array.isArray(jwk)) return jwk as JWK
-  } catch {}
-  throw new TypeError(`"${option}" must be a JWK object or its JSON text`)
+  let jwk: unknown = value
+  if (typeof value === 'string') {
+    try {
+      jwk = JSON.parse(value)
+    } catch {}
+  }
+  if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) {
+    throw new TypeError(`"${option}" must be a JWK object or its JSON text`)
+  }
+  const problem = jwkProblem(jwk as JWK, true)
+  if (problem) throw new TypeError(`"${option}" ${problem}`)
+  return jwk as JWK
 }
 
 /** The public half of a private JWK: every private member removed. */
@@ -78,19 +96,6 @@ export const toPublicJwk = (jwk: JWK): JWK => {
   for (const member of privateMembers) delete pub[member]
   delete pub.key_ops
   return pub as JWK
-}
-
-/** Secret bytes, checked against the strongest HMAC algorithm allowed. */
-export const secretBytes = (secret: string | Uint8Array, algorithms: readonly string[]) => {
-  // A copy: later changes to the caller's buffer cannot change the key.
-  const bytes =
-    typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret)
-  for (const alg of algorithms) {
-    if (isHmac(alg) && bytes.byteLength < hmacMinBytes[alg]) {
-      throw new TypeError(`"secret" must be at least ${hmacMinBytes[alg]} bytes for ${alg}`)
-    }
-  }
-  return bytes
 }
 
 interface LocalKey {
@@ -109,24 +114,43 @@ const once = <T>(make: () => Promise<T>) => {
 }
 
 const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
-  if ('key' in entry && typeof entry.key === 'object') {
+  if (entry && 'key' in entry && typeof entry.key === 'object') {
     const { key, alg, kid } = entry as CryptoKeyEntry
+    const problem = cryptoKeyProblem(key, alg)
+    if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
     return { alg, kid, key: async () => key }
   }
   const jwk = entry as JWK
+  const problem = jwkProblem(jwk)
+  if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
   if (typeof jwk.alg !== 'string') throw new TypeError(`"${option}" keys must name their "alg"`)
-  if (jwk.kty === 'oct')
-    throw new TypeError(`"${option}" must not hold a symmetric key: use "secret"`)
   const alg = jwk.alg
   return { alg, kid: jwk.kid, key: once(async () => (await importJWK(jwk, alg)) as CryptoKey) }
 }
 
+// Key set URLs travel unauthenticated: only TLS keeps an attacker from serving their own keys.
+const jwksUrl = (value: string | URL) => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new TypeError('"jwksUrl" must be an absolute URL')
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new TypeError('"jwksUrl" must use https: (http: only on loopback)')
+  }
+  return url
+}
+
 /**
- * Builds the key lookup once, in the factory: keys are imported on first use and reused by every
- * request; the remote key set is created once here and caches itself.
+ * Builds the key lookup once, in the factory: keys are checked now and imported on first use;
+ * the remote key set is created once here and caches itself. Raw bytes only ever serve HMAC, and
+ * HMAC only ever uses `secret`, so no token can choose how a key is interpreted.
  */
 export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
   const { algorithms, realm } = options
+  if (!algorithms?.length) throw new TypeError('"algorithms" is required')
   const locals: LocalKey[] = []
   if (options.privateJwk) {
     locals.push(localKey(toPublicJwk(parseJwk(options.privateJwk, 'privateJwk')), 'privateJwk'))
@@ -144,14 +168,14 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
         once(() => crypto.subtle.importKey('raw', bytes, algorithm, false, ['verify'])),
       )
     }
+    if (!hmacKeys.size) throw new TypeError('"secret" needs an HS algorithm in "algorithms"')
   }
 
   const remote = options.jwksUrl
-    ? createRemoteJWKSet(new URL(options.jwksUrl), {
-        timeoutDuration: 5_000,
-        cooldownDuration: 30_000,
-        cacheMaxAge: 3_600_000,
-        ...(options.fetch ? { [customFetch]: options.fetch } : {}),
+    ? createRemoteKeySet(jwksUrl(options.jwksUrl), {
+        ...options.remoteKeySet,
+        realm,
+        fetch: options.fetch,
       })
     : undefined
 
@@ -159,30 +183,17 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     throw new TypeError('one of "privateJwk", "publicKeys", "secret" or "jwksUrl" is required')
   }
 
-  const fromRemote = async (header: JWSHeaderParameters) => {
-    try {
-      return await (remote as NonNullable<typeof remote>)(header)
-    } catch (error) {
-      const code = (error as { code?: string }).code
-      if (code === 'ERR_JWKS_NO_MATCHING_KEY' || code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') {
-        throw new InvalidTokenError(realm, 'No key matches the token', error)
-      }
-      if (code === 'ERR_JOSE_NOT_SUPPORTED' || code === 'ERR_JWK_INVALID') {
-        throw new InvalidTokenError(realm, 'The key for this token cannot verify it', error)
-      }
-      throw new KeysUnavailableError(realm, 30, error)
-    }
-  }
-
-  return async (header) => {
+  const resolve: KeyResolver = async (header) => {
     const { alg, kid } = header
     if (typeof alg !== 'string') throw new InvalidTokenError(realm, 'The token names no algorithm')
     const hmac = hmacKeys.get(alg)
     if (hmac) return hmac()
-    if (isHmac(alg)) throw new InvalidTokenError(realm, 'No key matches the token')
+    if (!isAsymmetric(alg)) throw new InvalidTokenError(realm, 'No key matches the token')
     const candidates = locals.filter((k) => (kid === undefined || k.kid === kid) && k.alg === alg)
     if (candidates.length === 1) return (candidates[0] as LocalKey).key()
-    if (remote) return fromRemote(header)
+    if (remote) return remote(header)
     throw new InvalidTokenError(realm, 'No key matches the token')
   }
+  // Lets a token cache in front of the verifier forget everything when the remote set rotates.
+  return remote ? Object.assign(resolve, { onKeySetChange: remote.onKeySetChange }) : resolve
 }

@@ -1,7 +1,8 @@
-import { jwtVerify } from 'jose'
+import { compactVerify, type JWSHeaderParameters, jwtVerify } from 'jose'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 import { type TIToken, tiClaimsSchema } from './claims'
 import { AuthError, ExpiredTokenError, InvalidTokenError } from './errors'
+import { checkToken, type GateOptions } from './gate'
 import {
   type Algorithm,
   createKeyResolver,
@@ -66,15 +67,8 @@ const translate = (error: unknown, realm: string): AuthError => {
   }
 }
 
-/**
- * Creates a verifier: signature first (keys imported once, in this closure), then `aud`, `iss`,
- * `exp`/`nbf`/`iat` with leeway and the required claims, then the claims schema.
- *
- * @example
- * const verify = createVerifier({ secret, algorithms: ['HS512'] })
- * const token = await verify(compactJws)
- */
-export const createVerifier = (options: VerifyOptions): Verifier => {
+// Options every verifier checks the same way, when it is created.
+const prepare = (options: SignatureOptions, payload: GateOptions['payload']) => {
   const realm = options.realm ?? defaultRealm
   if (!options.algorithms?.length) throw new TypeError('"algorithms" is required')
   for (const alg of options.algorithms) {
@@ -82,16 +76,68 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
       throw new TypeError(`"algorithms" has an unsupported algorithm: ${alg}`)
     }
   }
+  const maxLength = options.maxTokenLength ?? 8192
+  if (!Number.isInteger(maxLength) || maxLength <= 0) {
+    throw new TypeError('"maxTokenLength" must be a positive integer')
+  }
+  const gate: GateOptions = { realm, maxLength, algorithms: new Set(options.algorithms), payload }
+  const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
+  return { realm, gate, getKey }
+}
+
+/** The options of the signature layer alone: keys, allow-list, size cap. */
+export type SignatureOptions = Omit<VerifyOptions, 'audience' | 'issuer' | 'leeway' | 'cache'>
+
+/** A verified compact JWS whose payload is any bytes: what the signature layer gives. */
+export interface VerifiedJws {
+  protectedHeader: JWSHeaderParameters
+  payload: Uint8Array
+}
+
+/**
+ * The signature layer alone, for compact JWS whose payload is not a claims set: the same gate,
+ * keys and allow-list as `createVerifier`, without any claim check. Rejects with `AuthError`s only.
+ *
+ * @example
+ * const verifyJws = createJwsVerifier({ publicKeys: [jwk], algorithms: ['ES256'] })
+ * const { payload } = await verifyJws(compactJws)
+ */
+export const createJwsVerifier = (options: SignatureOptions) => {
+  const { realm, gate, getKey } = prepare(options, 'bytes')
+  const algorithms = [...options.algorithms]
+  return async (token: string): Promise<VerifiedJws> => {
+    checkToken(token, gate)
+    try {
+      const { protectedHeader, payload } = await compactVerify(token, getKey, { algorithms })
+      return { protectedHeader, payload }
+    } catch (error) {
+      throw translate(error, realm)
+    }
+  }
+}
+
+/**
+ * Creates a verifier: the strict gate first (length, canonical base64url, JSON objects, allowed
+ * `alg`, finite dates; no key lookup, no crypto), then the signature (keys imported once, in this
+ * closure), then `aud`, `iss`, `exp`/`nbf`/`iat` with leeway and the required claims, then the
+ * claims schema.
+ *
+ * @example
+ * const verify = createVerifier({ secret, algorithms: ['HS512'] })
+ * const token = await verify(compactJws)
+ */
+export const createVerifier = (options: VerifyOptions): Verifier => {
+  const { realm, gate, getKey } = prepare(options, 'claims')
   const leeway = options.leeway ?? 10
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
-  const maxTokenLength = options.maxTokenLength ?? 8192
   const audience =
     typeof options.audience === 'string'
       ? [options.audience]
       : [...(options.audience ?? [defaultAudience])]
-  if (!audience.length) throw new TypeError('"audience" must name at least one audience')
+  if (!audience.length || !audience.every((a) => typeof a === 'string' && a)) {
+    throw new TypeError('"audience" must name at least one audience, as strings')
+  }
 
-  const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
   const verifyOptions = {
     algorithms: [...options.algorithms],
     audience,
@@ -101,7 +147,7 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
   }
 
   const verify: Verifier = async (token) => {
-    if (token.length > maxTokenLength) throw new InvalidTokenError(realm, 'The token is too long')
+    checkToken(token, gate)
     let payload: Record<string, unknown>
     try {
       ;({ payload } = await jwtVerify(token, getKey, verifyOptions))

@@ -59,7 +59,7 @@ export {
 export { allowedTokenTypes, type BuiltinScope, type CheckScopes, mergeScopes } from './auth/scopes'
 export { type RouteTable, type RouteTableOptions, routeTable, type TableRoute } from './auth/table'
 export type { CheckTable, Mounted, TableSchema } from './auth/table-types'
-export { type ValidationIssue, validationFailed } from './auth/validation'
+export { type ValidationIssue, validate, validationFailed } from './auth/validation'
 export {
   createVerifier,
   defaultAudience,

@@ -1,4 +1,3 @@
-import { zValidator } from '@hono/zod-validator'
 import type { Hono, MiddlewareHandler } from 'hono'
 import type { TokenType } from './claims'
 import type { Issuer } from './issuer'
@@ -8,7 +7,7 @@ import { tokenRefresh } from './refresh'
 import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
 import { mergeScopes } from './scopes'
 import type { CheckTable, Mounted } from './table-types'
-import { validationFailed } from './validation'
+import { validate } from './validation'
 
 export interface RouteTableOptions {
   /** Verifies tokens (once per request). */
@@ -94,9 +93,7 @@ export const routeTable = <const N extends RouteNode>(
       handlers.push(guard(auth, policy))
     }
     for (const [target, schema] of Object.entries(node.validate as Validators)) {
-      handlers.push(
-        zValidator(target as keyof Validators, schema, validationFailed) as MiddlewareHandler,
-      )
+      handlers.push(validate(target as keyof Validators, schema))
     }
     handlers.push(handler as MiddlewareHandler)
     compiled.push({

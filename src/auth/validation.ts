@@ -1,5 +1,8 @@
-import type { Context } from 'hono'
+import { zValidator } from '@hono/zod-validator'
+import type { Context, MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type { z } from 'zod'
+import type { Validators } from './route'
 
 /** One validation problem, in the shape FastAPI clients already read. */
 export interface ValidationIssue {
@@ -23,4 +26,24 @@ export const validationFailed = (
     type: issue.code,
   }))
   return c.json({ detail }, 422)
+}
+
+/**
+ * Validates one request part. A body that is not JSON at all is a validation failure too (422,
+ * `json_invalid`), as for any other bad body, rather than Hono's plain-text 400.
+ */
+export const validate = (target: keyof Validators, schema: z.ZodType): MiddlewareHandler => {
+  const check = zValidator(target, schema, validationFailed) as MiddlewareHandler
+  return async function validateRequest(c, next) {
+    try {
+      return await check(c, next)
+    } catch (error) {
+      // Only the validator's own parse errors get here: the handler's are answered further in.
+      if (!(error instanceof HTTPException) || error.status !== 400) throw error
+      const detail: ValidationIssue[] = [
+        { loc: [target], msg: error.message, type: 'json_invalid' },
+      ]
+      return c.json({ detail }, 422)
+    }
+  }
 }

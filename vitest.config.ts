@@ -1,15 +1,18 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { loadVectors } from './test/security/vectors.mjs'
 
 // The project's TypeScript (7, native), not whatever `tsc` is first on PATH (spawned with cwd = root).
 const tsc = 'node_modules/.bin/tsc'
+// Vite aliases need absolute paths; the Workers types used to check this file lack `import.meta.url`.
+const here = (path: string) => new URL(path, (import.meta as { url?: string }).url).pathname
 
 export default defineConfig({
   // Tests import the package by name, as users and the README do.
   resolve: {
     alias: {
-      'hono-scoped-jwt/client': new URL('./src/client/index.ts', import.meta.url).pathname,
-      'hono-scoped-jwt': new URL('./src/index.ts', import.meta.url).pathname,
+      'hono-scoped-jwt/client': here('./src/client/index.ts'),
+      'hono-scoped-jwt': here('./src/index.ts'),
     },
   },
   test: {
@@ -29,6 +32,8 @@ export default defineConfig({
           name: 'workers',
           include: ['test/**/*.test.ts'],
           setupFiles: ['./test/setup/apply-migrations.ts'],
+          // Public vectors from ../shared, read here because workerd cannot read host files.
+          provide: { sharedVectors: loadVectors() },
         },
       },
       {

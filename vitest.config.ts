@@ -6,8 +6,6 @@ import { loadVectors } from './test/security/vectors.mjs'
 const tsc = 'node_modules/.bin/tsc'
 // Vite aliases need absolute paths; the Workers types used to check this file lack `import.meta.url`.
 const here = (path: string) => new URL(path, (import.meta as { url?: string }).url).pathname
-// Vite aliases need absolute paths; the Workers types used to check this file lack `import.meta.url`.
-const here = (path: string) => new URL(path, (import.meta as { url?: string }).url).pathname
 
 export default defineConfig({
   // Tests import the package by name, as users and the README do.

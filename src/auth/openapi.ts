@@ -39,7 +39,7 @@ const clean = (node: unknown, refs: Map<string, string>, isMap = false): unknown
     if (!isMap && (key === '$schema' || key === '$defs' || key.startsWith('x-'))) continue
     if (!isMap && key === '$ref' && typeof value === 'string') {
       // Definitions move to components, where OpenAPI resolves references.
-      const name = value.replace(/^#\/\$defs\//, '')
+      const name = value === '#' ? value : value.replace(/^#\/\$defs\//, '')
       out[key] = refs.has(name) ? `#/components/schemas/${refs.get(name)}` : value
       continue
     }
@@ -71,7 +71,17 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output', defs: Record<stri
     const unique = refs.get(name) as string
     defs[unique] ??= clean(def, refs) as Schema
   }
-  return clean(raw, refs) as Schema
+  if (!JSON.stringify(raw).includes('"$ref":"#"')) return clean(raw, refs) as Schema
+  // A recursive schema (`z.json()`) refers to its own root: it becomes a component of its own.
+  const asNamed = (name: string) => clean(raw, new Map(refs).set('#', name)) as Schema
+  const base = typeof raw.title === 'string' ? raw.title.replace(/\W+/g, '') : 'Schema'
+  let name = base
+  for (let n = 1; name in defs; n++) {
+    if (JSON.stringify(defs[name]) === JSON.stringify(asNamed(name))) break
+    name = `${base}_${n}`
+  }
+  defs[name] ??= asNamed(name)
+  return { $ref: `#/components/schemas/${name}` }
 }
 
 // `/a/:id{[0-9]+}/:opt?` → `/a/{id}/{opt}`.

@@ -81,9 +81,9 @@ export const xcomQuery = z.object({
 })
 
 /** An XCom value: any JSON, sent as the whole request body. */
-export const xcomBody = z.json()
+export const xcomBody = z.json().meta({ title: 'JsonValue' })
 
-export const xcom = z.object({ key: z.string(), value: z.json() })
+export const xcom = z.object({ key: z.string(), value: xcomBody })
 
 /** The body of a 404: what was not found. */
 export const notFound = z.object({

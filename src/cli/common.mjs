@@ -1,0 +1,132 @@
+// Shared by the local development commands (`npm run dev`, `queue`, `token`). They run on Node 22
+// outside the Worker, so they may use node: built-ins; tokens are minted as the Worker mints them.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { delimiter, dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { SignJWT, importJWK } from 'jose'
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const database = 'execution-api'
+const bin = join(root, 'node_modules', '.bin')
+const wranglerJs = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+
+/** Parses argv with the options every command shares: `--vars FILE` and `--persist-to DIR`. */
+export const args = (options) => {
+  const { values } = parseArgs({
+    options: { vars: { type: 'string' }, 'persist-to': { type: 'string' }, ...options },
+    strict: true,
+  })
+  return {
+    ...values,
+    vars: resolve(values.vars ?? join(root, '.dev.vars')),
+    persistTo: values['persist-to'] && resolve(values['persist-to']),
+  }
+}
+
+/** KEY=VALUE lines of a dotenv file (quotes removed); `{}` when there is none. */
+export const readVars = (file) => {
+  if (!existsSync(file)) return {}
+  const vars = {}
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line)
+    if (!match) continue
+    const [, key, raw] = match
+    vars[key] = /^(['"]).*\1$/.test(raw) ? raw.slice(1, -1) : raw
+  }
+  return vars
+}
+
+/** The `[vars]` of wrangler.toml: flat `KEY = "value"` lines are all it holds. */
+const tomlVars = () => {
+  const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8')
+  const section = /^\[vars\]\s*$([\s\S]*?)(?=^\[|$(?![\s\S]))/m.exec(toml)?.[1] ?? ''
+  return Object.fromEntries(
+    [...section.matchAll(/^\s*([A-Z_]+)\s*=\s*"([^"]*)"/gm)].map((m) => [m[1], m[2]]),
+  )
+}
+
+/** The settings `wrangler dev` gives the Worker: wrangler.toml's vars, then the vars file. */
+export const settings = (varsFile) => ({ ...tomlVars(), ...readVars(varsFile) })
+
+const positive = (value, fallback) => {
+  const n = Number(value ?? fallback)
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive integer: ${value}`)
+  return n
+}
+
+/** Signs a token with the development key, with the claims the Worker's issuer sets. */
+export const mint = async (env, { sub, scope = 'execution', ttl }) => {
+  const lifetime = positive(
+    ttl,
+    scope === 'workload' ? env.WORKLOAD_TOKEN_EXPIRATION_TIME ?? 600 : env.JWT_EXPIRATION_TIME ?? 600,
+  )
+  let key
+  let header
+  if (env.JWT_PRIVATE_JWK) {
+    const jwk = JSON.parse(env.JWT_PRIVATE_JWK)
+    key = await importJWK(jwk, jwk.alg)
+    header = { alg: jwk.alg, kid: jwk.kid, typ: 'JWT' }
+  } else if (env.JWT_SECRET) {
+    key = new TextEncoder().encode(env.JWT_SECRET)
+    header = { alg: 'HS512', typ: 'JWT' }
+  } else {
+    throw new Error('no JWT_PRIVATE_JWK or JWT_SECRET in the vars file: run `npm run dev` first')
+  }
+  const now = Math.floor(Date.now() / 1000)
+  const audience = (env.JWT_AUDIENCE || 'urn:airflow.apache.org:task').split(',')[0].trim()
+  const jwt = new SignJWT({ scope })
+    .setProtectedHeader(header)
+    .setSubject(sub)
+    .setAudience(audience)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + lifetime)
+    .setJti(crypto.randomUUID())
+  if (env.JWT_ISSUER) jwt.setIssuer(env.JWT_ISSUER)
+  return jwt.sign(key)
+}
+
+/**
+ * Runs wrangler from node_modules. `quiet` captures its output (printed only on failure) so that a
+ * command's stdout stays machine-readable.
+ */
+export const wrangler = (argv, { quiet = false, prompts = false } = {}) =>
+  new Promise((done, fail) => {
+    // This Node (22, from node_modules) runs wrangler, and comes first on PATH for its children.
+    const child = spawn(process.execPath, [wranglerJs, ...argv], {
+      cwd: root,
+      // CI=true: no confirmation prompt before applying migrations; `wrangler dev` keeps its keys.
+      env: {
+        ...process.env,
+        PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+        ...(prompts ? {} : { CI: 'true' }),
+        WRANGLER_SEND_METRICS: 'false',
+      },
+      stdio: quiet ? ['ignore', 'pipe', 'pipe'] : prompts ? 'inherit' : ['ignore', 'inherit', 'inherit'],
+    })
+    const output = []
+    child.stdout?.on('data', (chunk) => output.push(chunk))
+    child.stderr?.on('data', (chunk) => output.push(chunk))
+    child.on('error', fail)
+    child.on('close', (code) => {
+      const text = Buffer.concat(output).toString()
+      if (code === 0) done(text)
+      else fail(Object.assign(new Error(`wrangler ${argv.join(' ')} failed (${code})\n${text}`), { text }))
+    })
+  })
+
+/** `--local` and, when given, `--persist-to` for wrangler's D1 commands. */
+export const localD1 = (persistTo) => ['--local', ...(persistTo ? ['--persist-to', persistTo] : [])]
+
+/** Applies the D1 migrations to the local database. */
+export const migrate = (persistTo, options) =>
+  wrangler(['d1', 'migrations', 'apply', database, ...localD1(persistTo)], options)
+
+/** Prints a failure without a stack trace and exits non-zero. */
+export const main = (run) =>
+  run().catch((error) => {
+    process.stderr.write(`${error.message}\n`)
+    process.exit(1)
+  })

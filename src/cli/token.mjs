@@ -1,0 +1,17 @@
+// npm run token -- --sub UUID [--scope execution|workload] [--ttl SECONDS]
+// Prints one token signed with the local development key.
+import { args, main, mint, settings } from './common.mjs'
+
+main(async () => {
+  const options = args({
+    sub: { type: 'string' },
+    scope: { type: 'string', default: 'execution' },
+    ttl: { type: 'string' },
+  })
+  if (!options.sub) throw new Error('--sub UUID is required')
+  if (!['execution', 'workload'].includes(options.scope)) {
+    throw new Error('--scope must be execution or workload')
+  }
+  const token = await mint(settings(options.vars), options)
+  process.stdout.write(`${token}\n`)
+})

@@ -40,6 +40,18 @@ const steps = [
     args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
     count: vitestJson(vitestReport),
   },
+  // The README's curl walk-through against a real `npm run dev` (wrangler dev on a free port).
+  {
+    name: 'walkthrough (wrangler dev)',
+    cmd: 'node',
+    args: ['test/execution-api/walkthrough.e2e.mjs'],
+  },
+  // The deployable bundle; wrangler prints its size and gzip size.
+  {
+    name: 'bundle (wrangler deploy --dry-run)',
+    cmd: 'wrangler',
+    args: ['deploy', '--dry-run', '--outdir', join(outDir, 'bundle')],
+  },
 ]
 
 const run = (step) =>

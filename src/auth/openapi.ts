@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { TableRoute } from './table'
 
 /** What `openApiDocument` needs besides the routes. */

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { SignJWT, importJWK } from 'jose'
+import { importJWK, SignJWT } from 'jose'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const database = 'execution-api'
@@ -60,7 +60,9 @@ const positive = (value, fallback) => {
 export const mint = async (env, { sub, scope = 'execution', ttl }) => {
   const lifetime = positive(
     ttl,
-    scope === 'workload' ? env.WORKLOAD_TOKEN_EXPIRATION_TIME ?? 600 : env.JWT_EXPIRATION_TIME ?? 600,
+    scope === 'workload'
+      ? (env.WORKLOAD_TOKEN_EXPIRATION_TIME ?? 600)
+      : (env.JWT_EXPIRATION_TIME ?? 600),
   )
   let key
   let header
@@ -104,7 +106,11 @@ export const wrangler = (argv, { quiet = false, prompts = false } = {}) =>
         ...(prompts ? {} : { CI: 'true' }),
         WRANGLER_SEND_METRICS: 'false',
       },
-      stdio: quiet ? ['ignore', 'pipe', 'pipe'] : prompts ? 'inherit' : ['ignore', 'inherit', 'inherit'],
+      stdio: quiet
+        ? ['ignore', 'pipe', 'pipe']
+        : prompts
+          ? 'inherit'
+          : ['ignore', 'inherit', 'inherit'],
     })
     const output = []
     child.stdout?.on('data', (chunk) => output.push(chunk))
@@ -113,7 +119,12 @@ export const wrangler = (argv, { quiet = false, prompts = false } = {}) =>
     child.on('close', (code) => {
       const text = Buffer.concat(output).toString()
       if (code === 0) done(text)
-      else fail(Object.assign(new Error(`wrangler ${argv.join(' ')} failed (${code})\n${text}`), { text }))
+      else
+        fail(
+          Object.assign(new Error(`wrangler ${argv.join(' ')} failed (${code})\n${text}`), {
+            text,
+          }),
+        )
     })
   })
 

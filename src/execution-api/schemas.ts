@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 // Request and response shapes of the Execution API, as Airflow's task runners send and read them.
 // They validate requests (422 on failure) and document both directions in the OpenAPI document.

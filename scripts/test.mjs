@@ -40,6 +40,17 @@ const steps = [
     args: ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
     count: vitestJson(vitestReport),
   },
+  // The remote key set against a real loopback server: workerd tests cannot listen, Node can.
+  {
+    name: 'node (loopback key set)',
+    cmd: 'node',
+    args: ['--test', '--test-reporter=tap', 'test/security/loopback.node.mjs'],
+    count: ({ stdout }) => {
+      const pass = /^# pass (\d+)$/m.exec(stdout)
+      const fail = /^# fail (\d+)$/m.exec(stdout)
+      return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : null
+    },
+  },
   // The README's curl walk-through against a real `npm run dev` (wrangler dev on a free port).
   {
     name: 'walkthrough (wrangler dev)',

@@ -16,8 +16,12 @@ export interface TaskClientOptions {
   onToken?: (token: string) => void
 }
 
+// Any app, whatever its bindings and variables (a `Hono<MyEnv>` is not a `Hono<BlankEnv>`).
+// biome-ignore lint/suspicious/noExplicitAny: the app's env and schema are the caller's
+type AnyHono = Hono<any, any, any>
+
 /** A typed `hono/client` for an app, and the token it currently sends. */
-export interface TaskClient<App extends Hono> {
+export interface TaskClient<App extends AnyHono> {
   /** The `hc` client: `client.api.execution['task-instances'][':task_instance_id'].run.$patch(…)`. */
   readonly api: ReturnType<typeof hc<App>>
   /** The token sent with the next request. */
@@ -33,7 +37,7 @@ export interface TaskClient<App extends Hono> {
  * const client = createTaskClient<ExecutionApp>('http://127.0.0.1:8787', { token: workloadToken })
  * await client.api.execution['task-instances'][':task_instance_id'].run.$patch({ param, json })
  */
-export const createTaskClient = <App extends Hono>(
+export const createTaskClient = <App extends AnyHono>(
   baseUrl: string,
   options: TaskClientOptions,
 ): TaskClient<App> => {

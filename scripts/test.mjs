@@ -30,9 +30,28 @@ const vitestJson = (file) => () => {
 
 const vitestReport = join(outDir, 'vitest.json')
 
+/** Sums `<label> (<runtime>): N passed, N failed` lines, the last line per runtime winning. */
+const perRuntime =
+  (label) =>
+  ({ stdout }) => {
+    const lines = new Map()
+    for (const [, runtime, passed, failed] of stdout.matchAll(
+      new RegExp(`^${label} \\((\\w+)\\): (\\d+) passed, (\\d+) failed`, 'gm'),
+    )) {
+      lines.set(runtime, { passed: Number(passed), failed: Number(failed) })
+    }
+    if (!lines.size) return null
+    const all = [...lines.values()]
+    return {
+      passed: all.reduce((n, l) => n + l.passed, 0),
+      failed: all.reduce((n, l) => n + l.failed, 0),
+    }
+  }
+
 const steps = [
   { name: 'tsc (library)', cmd: 'tsc', args: ['--noEmit', '-p', 'tsconfig.json'] },
   { name: 'tsc (worker + tests)', cmd: 'tsc', args: ['--noEmit', '-p', 'test/tsconfig.json'] },
+  { name: 'tsc (servers + runners)', cmd: 'tsc', args: ['--noEmit', '-p', 'tsconfig.node.json'] },
   { name: 'biome', cmd: 'biome', args: ['check', '.'] },
   {
     name: 'vitest (workers + types)',
@@ -62,6 +81,13 @@ const steps = [
     name: 'bundle (wrangler deploy --dry-run)',
     cmd: 'wrangler',
     args: ['deploy', '--dry-run', '--outdir', join(outDir, 'bundle')],
+  },
+  // One black-box HTTP suite against the Execution API on workerd (wrangler dev), Node, Bun and Deno.
+  {
+    name: 'conformance (4 runtimes)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/conformance/run.ts'],
+    count: perRuntime('conformance'),
   },
 ]
 

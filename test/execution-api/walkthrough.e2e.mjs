@@ -74,6 +74,22 @@ try {
   for (const expected of ['"dag_id":"etl"', '"task_id":"load"', 'heartbeat 204', 'state 204']) {
     if (!run.stdout.includes(expected)) fail(`walkthrough output lacks ${expected}`)
   }
+  // `npm run token`: an execution token reads (404: no such variable), a workload token is refused.
+  const sub = crypto.randomUUID()
+  for (const [scope, status] of [
+    ['execution', 404],
+    ['workload', 403],
+  ]) {
+    const token = spawnSync(
+      process.execPath,
+      [join(root, 'src/cli/token.mjs'), '--sub', sub, '--scope', scope, '--vars', vars],
+      { encoding: 'utf8' },
+    ).stdout.trim()
+    const res = await fetch(`${api}/variables/none`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    if (res.status !== status) fail(`npm run token (${scope}): ${res.status}, not ${status}`)
+  }
   console.log('walkthrough: ok')
 } catch (error) {
   process.stderr.write(`${Buffer.concat(devLog).toString()}\n${error.message}\n`)

@@ -1,6 +1,6 @@
 // Key set faults, through an injected fetch and an app: outages, slowness, bad answers, floods of
 // unknown kids, rotation. Short durations stand in for the defaults (5 s, 30 s, 24 h).
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { KeySetEvents } from '../../src/auth/cache'
 import { createKeyResolver, type KeyResolver } from '../../src/auth/keys'
 import type { RemoteKeySetOptions } from '../../src/auth/remote-keys'
@@ -115,6 +115,48 @@ describe('remote key set', () => {
     expect(performance.now() - started).toBeLessThan(100)
     await sleep(500) // past maxStaleness: the stale set is dropped
     await expectUnavailable(await call(token))
+  })
+
+  it('defaults, on a fake clock: 5 s timeout, then no fetch for 30 s', async () => {
+    vi.useFakeTimers()
+    try {
+      const { ep, app, signer } = await setup({})
+      const token = await signer.token(claims())
+      ep.state.mode = 'slow'
+      let settled = false
+      const first = app.request('/x', bearer(token)).finally(() => {
+        settled = true
+      })
+      await vi.advanceTimersByTimeAsync(4_999)
+      expect(settled).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect((await first).headers.get('retry-after')).toBe('25')
+      ep.state.mode = 'ok'
+      await vi.advanceTimersByTimeAsync(24_000)
+      expect((await app.request('/x', bearer(token))).headers.get('retry-after')).toBe('1')
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect((await app.request('/x', bearer(token))).status).toBe(200)
+      expect(ep.state.fetches).toBe(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('defaults, on a fake clock: the last good set serves for 24 h, not longer', async () => {
+    vi.useFakeTimers()
+    try {
+      const { ep, call, signer } = await setup({})
+      expect((await call(await signer.token(claims()))).status).toBe(200)
+      ep.state.mode = 'down'
+      await vi.advanceTimersByTimeAsync(86_400_000 - 1_000)
+      expect((await call(await signer.token(claims()))).status).toBe(200)
+      await vi.advanceTimersByTimeAsync(31_000)
+      await expectUnavailable(await call(await signer.token(claims())))
+      // Fetched once, then at most once per 30 s cooldown in between uses, never more.
+      expect(ep.state.fetches).toBe(3)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('slow: bounded by the timeout, never hangs the request', async () => {

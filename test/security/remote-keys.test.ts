@@ -124,7 +124,7 @@ describe('remote key set', () => {
       const token = await signer.token(claims())
       ep.state.mode = 'slow'
       let settled = false
-      const first = app.request('/x', bearer(token)).finally(() => {
+      const first = Promise.resolve(app.request('/x', bearer(token))).finally(() => {
         settled = true
       })
       await vi.advanceTimersByTimeAsync(4_999)

@@ -204,6 +204,25 @@ describe('attack corpus', () => {
     fetchSpy.mockRestore()
   })
 
+  it('with a key set configured, only its URL is ever fetched, whatever the header names', async () => {
+    const urls: string[] = []
+    const spy = (async (input: RequestInfo | URL) => {
+      urls.push(String(input))
+      return Response.json({ keys: [signer.jwk] })
+    }) as typeof fetch
+    const remote = appWith({
+      algorithms: ['EdDSA'],
+      jwksUrl: 'https://keys.test/jwks.json',
+      fetch: spy,
+    })
+    const jku = 'https://attacker.test/jwks.json'
+    for (const extra of [{ jku }, { x5u: jku }, { jwk: attacker.jwk }, { kid: 'unknown', jku }]) {
+      const res = await remote.request('/x', bearer(await attacker.token(valid, extra)))
+      expect(res.status).toBe(401)
+    }
+    expect(new Set(urls)).toEqual(new Set(['https://keys.test/jwks.json']))
+  })
+
   it('the honest token passes, so the refusals above are not a broken setup', async () => {
     const res = await app.request('/x', bearer(await signer.token(valid)))
     expect(res.status).toBe(200)

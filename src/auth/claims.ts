@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The two kinds of token: `execution` on every call, `workload` only where a route opts in. */
 export const tokenTypes = ['execution', 'workload'] as const

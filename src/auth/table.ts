@@ -42,7 +42,8 @@ export interface RouteTable<N> {
     tokenTypes: readonly TokenType[]
   }[]
   /** Registers every route on `app` (bearer + verify → policy → validators → handler) and types it. */
-  mount<A extends Hono>(app: A): Mounted<A, N>
+  // biome-ignore lint/suspicious/noExplicitAny: any app, whatever its env, schema and base path
+  mount<A extends Hono<any, any, any>>(app: A): Mounted<A, N>
 }
 
 const joinPath = (prefix: string, path: string) =>

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import {
-  AuthError,
   createIssuer,
   type JwtAuth,
   jwtAuth,
@@ -64,19 +63,10 @@ export const createApp = (env: ExecutionBindings) => {
     description: 'The API task runners call back while a task runs.',
   })
 
-  // `mount` takes a `Hono` with the default env; handlers are typed with the bindings already.
-  const app = table.mount(new Hono<AppEnv>() as unknown as Hono)
+  const app = table.mount(new Hono<AppEnv>())
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
   app.onError((error, c) => {
-    if (error instanceof AuthError) return error.getResponse()
-    // The only other HTTPException a route throws is the validator's unreadable JSON body: a bad
-    // body, so 422 like every other validation failure.
-    if (error instanceof HTTPException && error.status === 400) {
-      const detail = [
-        { loc: ['json'], msg: 'Malformed JSON in request body', type: 'json_invalid' },
-      ]
-      return c.json({ detail }, 422)
-    }
+    // Auth errors render themselves (RFC 6750); the table already answers bad bodies with 422.
     if (error instanceof HTTPException) return error.getResponse()
     console.error('execution-api: unhandled error', error)
     return c.json({ detail: 'Internal Server Error' }, 500)

@@ -24,7 +24,7 @@ describe('near-expiry refresh', () => {
     if (fresh) {
       const payload = decodeJwt(fresh)
       expect(payload).toMatchObject({ sub: tiId, scope: 'execution', team: 'blue' })
-      expect(payload.exp! - payload.iat!).toBe(600)
+      expect(Number(payload.exp) - Number(payload.iat)).toBe(600)
       expect((await heartbeat(fresh)).status).toBe(200)
     }
   })

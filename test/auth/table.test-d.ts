@@ -89,3 +89,11 @@ describe('defineRoute', () => {
     expectTypeOf<Health>().toEqualTypeOf<{ status: string }>()
   })
 })
+
+describe('mount', () => {
+  test('takes an app with bindings and keeps its env', () => {
+    type AppEnv = { Bindings: { DB: string } }
+    const app = routeTable(root, { auth }).mount(new Hono<AppEnv>())
+    expectTypeOf(app).toExtend<Hono<AppEnv>>()
+  })
+})

@@ -43,6 +43,7 @@ export {
   refreshThreshold,
   tokenRefresh,
 } from './auth/refresh'
+export { createRemoteKeySet, type RemoteKeySet, type RemoteKeySetOptions } from './auth/remote-keys'
 export {
   defineGroup,
   defineRoute,
@@ -61,9 +62,12 @@ export { type RouteTable, type RouteTableOptions, routeTable, type TableRoute } 
 export type { CheckTable, Mounted, TableSchema } from './auth/table-types'
 export { type ValidationIssue, validate, validationFailed } from './auth/validation'
 export {
+  createJwsVerifier,
   createVerifier,
   defaultAudience,
   defaultRealm,
+  type SignatureOptions,
+  type VerifiedJws,
   type Verifier,
   type VerifyOptions,
 } from './auth/verify'

@@ -89,6 +89,14 @@ const steps = [
     args: ['--disable-warning=ExperimentalWarning', 'test/conformance/run.ts'],
     count: perRuntime('conformance'),
   },
+  // The package users install: neutral sources, tarball contents, JSR dry run, and the tarball
+  // installed outside the repo running a minimal app on Node, Bun, Deno and workerd.
+  {
+    name: 'package (tarball on 4 runtimes)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/package/run.ts'],
+    count: perRuntime('package'),
+  },
 ]
 
 const run = (step) =>

@@ -1,0 +1,218 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { runToEnd } from '../conformance/processes.ts'
+import { checkGraph, problemsIn } from './neutral.ts'
+import * as scratch from './scratch.ts'
+
+// The package as users get it: the library stays runtime-neutral (source check), `npm pack` holds
+// only the build, README and LICENSE, `deno publish --dry-run` passes, and the tarball installed
+// into a scratch project outside the repo runs a minimal app under Node, Bun, Deno and workerd.
+// Prints `package (<check>): N passed, N failed` per check.
+
+const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
+const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` }
+const lines: string[] = []
+let failedTotal = 0
+
+/** Runs one named check made of sub-checks; a thrown error fails the check as a whole. */
+const check = async (
+  name: string,
+  fn: () => Promise<{ name: string; ok: boolean; detail?: string }[]>,
+) => {
+  const started = performance.now()
+  let results: { name: string; ok: boolean; detail?: string }[]
+  try {
+    results = await fn()
+  } catch (error) {
+    results = [{ name, ok: false, detail: (error as Error).message }]
+  }
+  for (const r of results.filter((r) => !r.ok))
+    console.log(`  ✗ ${name} › ${r.name}\n    ${r.detail}`)
+  const failed = results.filter((r) => !r.ok).length
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const line = `package (${name}): ${results.length - failed} passed, ${failed} failed, ${seconds}s`
+  console.log(line)
+  lines.push(line)
+  failedTotal += failed
+}
+
+const ok = (name: string, pass: boolean, detail = '') => ({ name, ok: pass, detail })
+const packages = new Set([
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.peerDependencies ?? {}),
+])
+
+const flagged = [
+  "import { readFile } from 'node:fs/promises'",
+  "import crypto from 'crypto'",
+  "export { Database } from 'bun:sqlite'",
+  "const { env } = await import('cloudflare:workers')",
+  "import left from 'left-pad'",
+  'const port = process.env.PORT',
+  "const bytes = Buffer.from('x')",
+  "const home = Deno.env.get('HOME')",
+  'const file = Bun.file(path)',
+  "const fs = require('fs')",
+  "const p = globalThis['process']",
+  '/// <reference types="node" />',
+]
+const clean = [
+  "import { Hono } from 'hono'",
+  "import type { JWK } from 'jose'",
+  "import { bearer } from './bearer'",
+  "const message = 'process the Buffer'",
+  '// process.env is not read here',
+  'const options = { process: true, Buffer: 1 }',
+  'const n = task.process.pid',
+  "declare module 'hono' { interface ContextVariableMap { token: string } }",
+]
+
+await check('neutral', async () => {
+  const { files, problems } = checkGraph(root, ['src/index.ts', 'src/client/index.ts'], packages)
+  console.log(`  ${files.length} library files checked for runtime-specific imports and globals`)
+  return [
+    ok('the library imports reach its files', files.includes('src/auth/verify.ts'), files.join()),
+    ok('no runtime-specific import or global', problems.length === 0, problems.join('\n    ')),
+    // The check itself: what it must flag, and what it must leave alone.
+    ...flagged.map((source) =>
+      ok(`flags: ${source}`, problemsIn(source, packages).length > 0, 'not flagged'),
+    ),
+    ...clean.map((source) =>
+      ok(
+        `accepts: ${source}`,
+        problemsIn(source, packages).length === 0,
+        problemsIn(source, packages).join(),
+      ),
+    ),
+  ]
+})
+
+const scratchDir = mkdtempSync(join(tmpdir(), 'hsj-package-'))
+try {
+  let tarball = ''
+  await check('contents', async () => {
+    const out = await runToEnd(
+      'npm',
+      ['pack', '--json', '--pack-destination', scratchDir],
+      env,
+      root,
+      120_000,
+    )
+    const [info] = JSON.parse(out.slice(out.indexOf('[')))
+    tarball = join(scratchDir, info.filename)
+    const files: string[] = info.files.map((f: { path: string }) => f.path).sort()
+    console.log(
+      `  ${info.filename}: ${files.length} files, ${info.size} bytes packed, ${info.unpackedSize} unpacked`,
+    )
+    console.log(`  ${files.join(' ')}`)
+    const allowed = (f: string) =>
+      ['LICENSE', 'README.md', 'package.json'].includes(f) || /^dist\/.+\.(js|d\.ts)$/.test(f)
+    const required = [
+      'LICENSE',
+      'README.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/client/index.js',
+      'dist/client/index.d.ts',
+    ]
+    const exportsField = pkg.exports ?? {}
+    return [
+      ok(
+        'only the build, README and LICENSE',
+        files.every(allowed),
+        files.filter((f) => !allowed(f)).join(),
+      ),
+      ok(
+        'the entry points are there',
+        required.every((f) => files.includes(f)),
+        required.join(),
+      ),
+      ok(
+        'exports . and ./client with types',
+        ['.', './client'].every((k) => exportsField[k]?.types && exportsField[k]?.default),
+      ),
+      ok('sideEffects is false', pkg.sideEffects === false),
+      ok(
+        'hono is a peer, not a dependency',
+        !!pkg.peerDependencies?.hono && !pkg.dependencies?.hono,
+      ),
+    ]
+  })
+
+  await check('jsr', async () => {
+    // Slow types (inferred public types) are allowed for now: see the README's "Runtimes".
+    const args = ['publish', '--dry-run', '--allow-dirty', '--allow-slow-types']
+    const out = await runToEnd(bin('deno'), args, { ...env, NO_COLOR: '1' }, root, 120_000)
+    return [ok('deno publish --dry-run', out.includes('Success Dry run complete'), out)]
+  })
+
+  const app = join(scratchDir, 'app')
+  mkdirSync(app)
+  await check('install', async () => {
+    const manifest = {
+      name: 'scratch-app',
+      private: true,
+      type: 'module',
+      dependencies: { 'hono-scoped-jwt': `file:${tarball}`, hono: pkg.devDependencies.hono },
+    }
+    writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2))
+    for (const [file, text] of Object.entries({
+      'check.mjs': scratch.checkModule,
+      'main.mjs': scratch.mainModule,
+      'worker.mjs': scratch.workerModule,
+      'types.ts': scratch.typesModule,
+      'tsconfig.json': scratch.tsconfig,
+    })) {
+      writeFileSync(join(app, file), text)
+    }
+    const install = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts']
+    await runToEnd('npm', install, env, app, 180_000)
+    await runToEnd(bin('tsc'), ['-p', 'tsconfig.json'], env, app)
+    return [ok('installed from the tarball; types resolve under nodenext', true)]
+  })
+
+  const resultOf = (out: string) => {
+    const line = out.split('\n').find((l) => l.includes('RESULT '))
+    if (!line) throw new Error(`no RESULT line:\n${out}`)
+    return JSON.parse(line.slice(line.indexOf('RESULT ') + 7))
+  }
+  await check('node', async () => resultOf(await runToEnd(bin('node'), ['main.mjs'], env, app)))
+  await check('bun', async () => resultOf(await runToEnd(bin('bun'), ['main.mjs'], env, app)))
+  await check('deno', async () =>
+    resultOf(
+      await runToEnd(bin('deno'), ['run', '--allow-env', '--allow-read', 'main.mjs'], env, app),
+    ),
+  )
+  await check('workerd', async () => {
+    // Bundled as wrangler would (workerd conditions), then run by workerd's own test runner.
+    await build({
+      absWorkingDir: app,
+      entryPoints: ['worker.mjs'],
+      outfile: join(app, 'worker.bundle.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['workerd', 'worker', 'browser'],
+      logLevel: 'warning',
+    })
+    const date = /compatibility_date\s*=\s*"([\d-]+)"/.exec(
+      readFileSync(join(root, 'wrangler.toml'), 'utf8'),
+    )?.[1]
+    writeFileSync(
+      join(app, 'config.capnp'),
+      scratch.workerdConfig('worker.bundle.js', date ?? '2026-11-01'),
+    )
+    const out = await runToEnd(bin('workerd'), ['test', 'config.capnp'], env, app)
+    return resultOf(out)
+  })
+} finally {
+  rmSync(scratchDir, { recursive: true, force: true })
+}
+
+console.log(`\n${lines.join('\n')}`)
+process.exitCode = failedTotal ? 1 : 0

@@ -82,6 +82,13 @@ const steps = [
     cmd: 'wrangler',
     args: ['deploy', '--dry-run', '--outdir', join(outDir, 'bundle')],
   },
+  // The D1 shim of the Node, Bun and Deno servers, on node:sqlite and bun:sqlite.
+  {
+    name: 'd1 shim (node, bun, deno)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/serve/run.ts'],
+    count: perRuntime('d1 shim'),
+  },
   // One black-box HTTP suite against the Execution API on workerd (wrangler dev), Node, Bun and Deno.
   {
     name: 'conformance (4 runtimes)',

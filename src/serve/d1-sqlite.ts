@@ -30,6 +30,9 @@ export interface SqliteDatabase {
 
 type Row = Record<string, unknown>
 
+// node:sqlite answers rows with a null prototype; D1 answers plain objects.
+const plain = (row: unknown) => (row == null ? null : { ...(row as Row) })
+
 /** D1 refuses `undefined` (and anything else it cannot store) when the statement runs. */
 const toSql = (value: unknown): SqlValue => {
   if (value === null || typeof value === 'string' || typeof value === 'number') return value
@@ -72,13 +75,13 @@ class Statement {
   allSync<T>(): D1Result<T> {
     const [statement, params] = this.#statement()
     const start = performance.now()
-    const results = statement.all(...params) as T[]
+    const results = statement.all(...params).map(plain) as T[]
     return { success: true, results, meta: meta(0, 0, performance.now() - start) }
   }
 
   async first<T>(column?: string): Promise<T | null> {
     const [statement, params] = this.#statement()
-    const row = (statement.get(...params) ?? null) as Row | null
+    const row = plain(statement.get(...params))
     if (row === null || column === undefined) return row as T | null
     if (!(column in row)) throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`)
     return row[column] as T

@@ -4,8 +4,9 @@ import { loadVectors } from './test/security/vectors.mjs'
 
 // The project's TypeScript (7, native), not whatever `tsc` is first on PATH (spawned with cwd = root).
 const tsc = 'node_modules/.bin/tsc'
-// Vite aliases need absolute paths; the Workers types used to check this file lack `import.meta.url`.
-const here = (path: string) => new URL(path, (import.meta as { url?: string }).url).pathname
+// Vite aliases need absolute paths. Written out as `import.meta.url`: Vite rewrites that exact text
+// when it bundles this config, so that it still names this file.
+const here = (path: string) => new URL(path, import.meta.url).pathname
 
 export default defineConfig({
   // Tests import the package by name, as users and the README do.

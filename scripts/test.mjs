@@ -30,15 +30,15 @@ const vitestJson = (file) => () => {
 
 const vitestReport = join(outDir, 'vitest.json')
 
-/** Sums `<label> (<runtime>): N passed, N failed` lines, the last line per runtime winning. */
+/** Sums `<label> (<runtime>): N passed, N failed` lines (label: a regex), the last one per name winning. */
 const perRuntime =
   (label) =>
   ({ stdout }) => {
     const lines = new Map()
-    for (const [, runtime, passed, failed] of stdout.matchAll(
-      new RegExp(`^${label} \\((\\w+)\\): (\\d+) passed, (\\d+) failed`, 'gm'),
+    for (const [, name, passed, failed] of stdout.matchAll(
+      new RegExp(`^((?:${label}) \\(\\w+\\)): (\\d+) passed, (\\d+) failed`, 'gm'),
     )) {
-      lines.set(runtime, { passed: Number(passed), failed: Number(failed) })
+      lines.set(name, { passed: Number(passed), failed: Number(failed) })
     }
     if (!lines.size) return null
     const all = [...lines.values()]
@@ -82,12 +82,12 @@ const steps = [
     cmd: 'wrangler',
     args: ['deploy', '--dry-run', '--outdir', join(outDir, 'bundle')],
   },
-  // The D1 shim of the Node, Bun and Deno servers, on node:sqlite and bun:sqlite.
+  // The Node, Bun and Deno servers: their D1 shim (node:sqlite, bun:sqlite) and their start-up.
   {
-    name: 'd1 shim (node, bun, deno)',
+    name: 'serve (node, bun, deno)',
     cmd: 'node',
     args: ['--disable-warning=ExperimentalWarning', 'test/serve/run.ts'],
-    count: perRuntime('d1 shim'),
+    count: perRuntime('d1 shim|serve'),
   },
   // One black-box HTTP suite against the Execution API on workerd (wrangler dev), Node, Bun and Deno.
   {

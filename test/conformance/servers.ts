@@ -11,6 +11,7 @@ import { runToEnd, start } from './processes.ts'
 
 export const runtimes = ['workerd', 'node', 'bun', 'deno'] as const
 export type Runtime = (typeof runtimes)[number]
+export type SqliteRuntime = Exclude<Runtime, 'workerd'>
 
 export interface Server {
   baseUrl: string
@@ -40,7 +41,10 @@ const freePort = () =>
     })
   })
 
-const childEnv = (options: ServerOptions, extra: Record<string, string> = {}) => ({
+export const childEnv = (
+  options: Pick<ServerOptions, 'root' | 'dir' | 'settings'>,
+  extra: Record<string, string> = {},
+) => ({
   PATH: `${join(options.root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
   HOME: process.env.HOME ?? options.dir,
   TMPDIR: process.env.TMPDIR ?? '/tmp',
@@ -49,7 +53,10 @@ const childEnv = (options: ServerOptions, extra: Record<string, string> = {}) =>
 })
 
 /** The command that serves the app on each SQLite runtime (as the npm scripts do). */
-const sqliteCommand = async (runtime: Exclude<Runtime, 'workerd'>, options: ServerOptions) => {
+export const sqliteCommand = async (
+  runtime: SqliteRuntime,
+  options: Pick<ServerOptions, 'root'>,
+) => {
   if (runtime === 'bun') return [bin(options.root, 'bun'), join('src', 'serve', 'bun.ts')]
   if (runtime === 'deno') {
     const perms = ['--allow-net=127.0.0.1', '--allow-env', '--allow-read', '--allow-write']
@@ -76,7 +83,7 @@ const sqliteCommand = async (runtime: Exclude<Runtime, 'workerd'>, options: Serv
   return [bin(options.root, 'node'), '--disable-warning=ExperimentalWarning', outfile]
 }
 
-const startSqlite = async (runtime: Exclude<Runtime, 'workerd'>, options: ServerOptions) => {
+const startSqlite = async (runtime: SqliteRuntime, options: ServerOptions) => {
   const [cmd, ...args] = await sqliteCommand(runtime, options)
   const dbPath = join(options.dir, 'execution-api.sqlite')
   const env = childEnv(options, { PORT: '0', DB_PATH: dbPath })

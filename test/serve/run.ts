@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { checkServers } from './servers.check.ts'
 
-// Runs the D1 shim checks on each SQLite driver: node:sqlite (Node, Deno) and bun:sqlite (Bun).
-// Each run prints its own `d1 shim (<runtime>): N passed, N failed` line.
+// The Node, Bun and Deno servers below the conformance suite: the D1 shim checks on each SQLite
+// driver (node:sqlite on Node and Deno, bun:sqlite on Bun), then each server's start-up.
+// Prints `d1 shim (<runtime>): …` and `serve (<runtime>): N passed, N failed` lines.
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
@@ -23,5 +25,8 @@ for (const [cmd, args] of commands) {
     failed = true
     console.log(`${cmd.split('/').pop()} exited with ${result.status ?? result.signal}`)
   }
+}
+for (const runtime of ['node', 'bun', 'deno'] as const) {
+  if ((await checkServers(root, runtime)) > 0) failed = true
 }
 process.exitCode = failed ? 1 : 0

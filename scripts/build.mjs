@@ -5,14 +5,17 @@
 // on `moduleResolution: "node16"`/`"nodenext"` cannot resolve those, so they are rewritten to the
 // `.js` specifiers the published layout answers to. The build also fails when the bundle imports
 // anything but the declared dependencies (a Node built-in would be caught here too).
+//
+//   node scripts/build.mjs [--out-dir DIR]    (default: dist; tests build elsewhere, in parallel)
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
-const dist = join(root, 'dist')
+const flag = process.argv.indexOf('--out-dir')
+const dist = resolve(root, flag > 0 ? process.argv[flag + 1] : 'dist')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const allowed = new Set([
   ...Object.keys(pkg.dependencies ?? {}),
@@ -24,7 +27,7 @@ rmSync(dist, { recursive: true, force: true })
 const result = await build({
   absWorkingDir: root,
   entryPoints: { index: 'src/index.ts', 'client/index': 'src/client/index.ts' },
-  outdir: 'dist',
+  outdir: dist,
   bundle: true,
   packages: 'external',
   format: 'esm',
@@ -44,7 +47,8 @@ for (const [file, output] of Object.entries(result.metafile.outputs)) {
   }
 }
 
-const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
+const tscArgs = ['-p', 'tsconfig.build.json', '--outDir', dist]
+const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), tscArgs, {
   cwd: root,
   stdio: 'inherit',
 })

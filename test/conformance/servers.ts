@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -62,14 +62,11 @@ export const sqliteCommand = async (
     const perms = ['--allow-net=127.0.0.1', '--allow-env', '--allow-read', '--allow-write']
     return [bin(options.root, 'deno'), 'run', '--sloppy-imports', ...perms, 'src/serve/deno.ts']
   }
-  // Node does not resolve the sources' extensionless imports: bundle first, as `serve:node` does.
-  const outfile = join(
-    options.root,
-    'node_modules',
-    '.cache',
-    'hono-scoped-jwt',
-    'conformance-node.mjs',
-  )
+  // Node does not resolve the sources' extensionless imports: bundle first, as `serve:node` does,
+  // next to node_modules (dependencies stay external), one file per runner process.
+  const cache = join(options.root, 'node_modules', '.cache', 'hono-scoped-jwt')
+  const outfile = join(cache, `serve-node-test-${process.pid}.mjs`)
+  process.once('exit', () => rmSync(outfile, { force: true }))
   await build({
     absWorkingDir: options.root,
     entryPoints: ['src/serve/node.ts'],

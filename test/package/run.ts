@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -96,13 +96,26 @@ const scratchDir = mkdtempSync(join(tmpdir(), 'hsj-package-'))
 try {
   let tarball = ''
   await check('contents', async () => {
-    const out = await runToEnd(
+    // What `files` lets into the tarball, read from the repository without building (read-only).
+    const dry = await runToEnd(
       'npm',
-      ['pack', '--json', '--pack-destination', scratchDir],
+      ['pack', '--dry-run', '--json', '--ignore-scripts'],
       env,
       root,
-      120_000,
     )
+    const repoFiles: string[] = JSON.parse(dry.slice(dry.indexOf('[')))[0].files.map(
+      (f: { path: string }) => f.path,
+    )
+    // The tarball itself, built and packed in the scratch directory: several test runs may share
+    // the repository, and `npm pack` there would rebuild dist/ under the others' feet.
+    const pkgDir = join(scratchDir, 'pkg')
+    mkdirSync(pkgDir)
+    for (const file of ['package.json', 'README.md', 'LICENSE']) {
+      copyFileSync(join(root, file), join(pkgDir, file))
+    }
+    await runToEnd(bin('node'), ['scripts/build.mjs', '--out-dir', join(pkgDir, 'dist')], env, root)
+    const packArgs = ['pack', '--json', '--ignore-scripts', '--pack-destination', scratchDir]
+    const out = await runToEnd('npm', packArgs, env, pkgDir, 120_000)
     const [info] = JSON.parse(out.slice(out.indexOf('[')))
     tarball = join(scratchDir, info.filename)
     const files: string[] = info.files.map((f: { path: string }) => f.path).sort()
@@ -124,8 +137,8 @@ try {
     return [
       ok(
         'only the build, README and LICENSE',
-        files.every(allowed),
-        files.filter((f) => !allowed(f)).join(),
+        [...files, ...repoFiles].every(allowed),
+        [...files, ...repoFiles].filter((f) => !allowed(f)).join(),
       ),
       ok(
         'the entry points are there',

@@ -31,6 +31,17 @@ export const ratios = (t: Timings): Ratio[] => {
       value: (ours - bare) / at(t, 'jose.jwtVerify'),
       target: 1.1,
     },
+    {
+      name: '(ours − no-op mw) / jwtVerify',
+      value: (ours - at(t, 'bare + no-op middleware')) / at(t, 'jose.jwtVerify'),
+      target: 1.1,
+    },
+    {
+      name: '(cached − no-op mw) / jwtVerify',
+      value:
+        (at(t, 'ours, nested + cache') - at(t, 'bare + no-op middleware')) /
+        at(t, 'jose.jwtVerify'),
+    },
     { name: 'jwtVerify / subtle.verify', value: at(t, 'jose.jwtVerify') / at(t, 'subtle.verify') },
     {
       name: 'cache hit / verify (verifier)',
@@ -52,17 +63,18 @@ const formatNs = (ns: number) =>
       : `${ns.toFixed(0)} ns`
 
 /** A markdown table of timings then one of ratios, for one runtime and algorithm. */
-export const report = (title: string, t: Timings): string => {
+export const report = (title: string, t: Timings, spread: Timings = {}): string => {
   const bare = t['bare route'] ?? 0
   const lines = [
     `### ${title}`,
     '',
-    '| scenario | time / op | minus bare route |',
-    '| --- | ---: | ---: |',
+    '| scenario | time / op | minus bare route | slowest / fastest round |',
+    '| --- | ---: | ---: | ---: |',
   ]
   for (const [name, ns] of Object.entries(t)) {
-    const request = !/^(jose|subtle|verifier|hono\/jwt verify)/.test(name) && name !== 'bare route'
-    lines.push(`| ${name} | ${formatNs(ns)} | ${request ? formatNs(ns - bare) : ''} |`)
+    const request = !/^(jose|subtle|verifier|hono\/jwt verify|bare route)/.test(name)
+    const rounds = spread[name] === undefined ? '' : `${(spread[name] as number).toFixed(2)}×`
+    lines.push(`| ${name} | ${formatNs(ns)} | ${request ? formatNs(ns - bare) : ''} | ${rounds} |`)
   }
   lines.push('', '| ratio | value | target | |', '| --- | ---: | ---: | --- |')
   for (const r of ratios(t)) {
@@ -79,3 +91,6 @@ export const report = (title: string, t: Timings): string => {
  * time, so the minimum is the estimate least disturbed by them, and it is taken alike for all.
  */
 export const best = (values: number[]) => Math.min(...values)
+
+/** How far apart the rounds were: the noise a ratio has to be read against. */
+export const spreadOf = (values: number[]) => Math.max(...values) / Math.min(...values)

@@ -72,6 +72,16 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
   const bare = new Hono()
   bare.patch('/execution/task-instances/:task_instance_id/state', ok)
 
+  // What any middleware costs in Hono: a route with one handler skips composition altogether.
+  const bareMiddleware = new Hono()
+  bareMiddleware.patch(
+    '/execution/task-instances/:task_instance_id/state',
+    async (_c, next) => {
+      await next()
+    },
+    ok,
+  )
+
   // biome-ignore lint/suspicious/noExplicitAny: hono/jwt types its key narrower than a JWK object
   const honoJwt = () => jwt({ secret: keys.hono as any, alg, verification: { aud: audience } })
   const honoOnce = new Hono()
@@ -141,6 +151,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
 
   const scenarios: Scenario[] = [
     { name: 'bare route', run: request(bare) },
+    { name: 'bare + no-op middleware', run: request(bareMiddleware) },
     { name: 'hono/jwt ×1', run: request(honoOnce) },
     { name: 'hono/jwt ×3', run: request(honoThrice) },
     { name: 'ours, single', run: request(single) },

@@ -1,7 +1,7 @@
 // The bench Worker. `GET /loop?alg=EdDSA` times every scenario in a loop inside the isolate (local
 // workerd advances its clock during a request, unlike production) and answers the markdown report;
 // `GET /one/<alg>/<scenario-slug>` runs one scenario once, for a load generator.
-import { best, report, type Timings } from './report'
+import { best, report, spreadOf, type Timings } from './report'
 import { algorithms, type BenchAlg, type Scenario, scenariosFor } from './scenarios'
 
 const slug = (name: string) =>
@@ -43,8 +43,12 @@ const loop = async (alg: BenchAlg, ms: number, rounds: number) => {
       samples[name] = [...(samples[name] ?? []), await time(run, ms)]
   }
   const timings: Timings = {}
-  for (const [name, values] of Object.entries(samples)) timings[name] = best(values)
-  return report(`workerd, ${alg}`, timings)
+  const spread: Timings = {}
+  for (const [name, values] of Object.entries(samples)) {
+    timings[name] = best(values)
+    spread[name] = spreadOf(values)
+  }
+  return report(`workerd, ${alg}`, timings, spread)
 }
 
 const isAlg = (value: string | null | undefined): value is BenchAlg =>

@@ -69,7 +69,7 @@ export class TokenCache {
   }
 
   /** The claims of a token verified earlier and still valid at `now` (epoch ms), else `undefined`. */
-  get(token: string, now = Date.now()): TIToken | undefined {
+  get(token: string, now: number = Date.now()): TIToken | undefined {
     const entry = this.#entries.get(token)
     if (!entry) return undefined
     this.#entries.delete(token)
@@ -80,7 +80,7 @@ export class TokenCache {
   }
 
   /** Remembers a token that just verified; `leeway` in seconds, as the verifier applies it. */
-  set(token: string, claims: TIToken, leeway: number, now = Date.now()): void {
+  set(token: string, claims: TIToken, leeway: number, now: number = Date.now()): void {
     const until = Math.min(now + this.maxAge * 1000, (claims.exp + leeway) * 1000)
     if (until <= now) return
     this.#entries.delete(token)

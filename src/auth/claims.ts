@@ -5,14 +5,30 @@ export const tokenTypes = ['execution', 'workload'] as const
 
 export type TokenType = (typeof tokenTypes)[number]
 
-const numericDate = z.number().refine(Number.isFinite, 'must be a finite NumericDate')
+/** A verified task instance token: what handlers read through `currentToken(c)`. */
+export interface TIToken {
+  /** The task instance id, a UUID. */
+  sub: string
+  /** The token type; `execution` when the claim is absent. */
+  scope: TokenType
+  aud: string | string[]
+  iss?: string
+  exp: number
+  iat: number
+  nbf: number
+  jti?: string
+  /** Any other claim, kept for handlers and carried over on refresh. */
+  [claim: string]: unknown
+}
+
+const numericDate: z.ZodNumber = z.number().refine(Number.isFinite, 'must be a finite NumericDate')
 
 /**
  * The claims of a task instance token once its signature and registered claims have been checked.
  * Unknown claims are kept for handlers; `scope` defaults to `execution`, and any value other than
  * the two token types makes the token invalid.
  */
-export const tiClaimsSchema = z.looseObject({
+export const tiClaimsSchema: z.ZodType<TIToken> = z.looseObject({
   sub: z.uuid(),
   scope: z.enum(tokenTypes).default('execution'),
   aud: z.union([z.string(), z.array(z.string()).min(1)]),
@@ -23,8 +39,14 @@ export const tiClaimsSchema = z.looseObject({
   jti: z.string().optional(),
 })
 
-/** A verified task instance token: what handlers read through `currentToken(c)`. */
-export type TIToken = z.output<typeof tiClaimsSchema>
-
 /** Claims the library manages itself; everything else is carried over on refresh. */
-export const registeredClaims = new Set(['sub', 'scope', 'aud', 'iss', 'exp', 'iat', 'nbf', 'jti'])
+export const registeredClaims: ReadonlySet<string> = new Set([
+  'sub',
+  'scope',
+  'aud',
+  'iss',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+])

@@ -124,7 +124,9 @@ export const createIssuer = (options: IssuerOptions): Issuer => {
  * @example
  * const jwk = await generateSigningJwk('ES256')
  */
-export const generateSigningJwk = async (alg: Exclude<Algorithm, `HS${string}`> = 'EdDSA') => {
+export const generateSigningJwk = async (
+  alg: Exclude<Algorithm, `HS${string}`> = 'EdDSA',
+): Promise<JWK> => {
   const crv = alg === 'EdDSA' ? { crv: 'Ed25519' } : {}
   const { privateKey } = await generateKeyPair(alg, { extractable: true, ...crv })
   const jwk = await exportJWK(privateKey)

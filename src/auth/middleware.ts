@@ -65,7 +65,3 @@ export const currentToken = (c: Context): TIToken => {
   if (!token) throw new Error('currentToken() called on a route without token auth')
   return token
 }
-
-declare module 'hono' {
-  interface ContextVariableMap extends JwtAuthVariables {}
-}

@@ -117,7 +117,7 @@ const parameters = (route: TableRoute, defs: Record<string, Schema>) => {
 }
 
 /** The scopes an operation's security requirement lists: its effective scopes and token types. */
-export const documentedScopes = (route: TableRoute) => [
+export const documentedScopes = (route: TableRoute): string[] => [
   ...new Set([...route.scopes, ...route.tokenTypes.map((type) => `token:${type}`)]),
 ]
 

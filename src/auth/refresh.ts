@@ -13,11 +13,11 @@ export interface RefreshOptions {
 }
 
 /** Seconds before `exp` from which an execution token is re-issued: `max(floor(0.2 × lifetime), 30)`. */
-export const refreshThreshold = (token: Pick<TIToken, 'exp' | 'iat'>) =>
+export const refreshThreshold = (token: Pick<TIToken, 'exp' | 'iat'>): number =>
   Math.max(Math.floor(0.2 * (token.exp - token.iat)), 30)
 
 /** Whether an execution token is due for refresh at `now` (seconds). Workload tokens never are. */
-export const needsRefresh = (token: TIToken, now = Date.now() / 1000) =>
+export const needsRefresh = (token: TIToken, now: number = Date.now() / 1000): boolean =>
   token.scope === 'execution' && token.exp - now <= refreshThreshold(token)
 
 /**

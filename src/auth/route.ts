@@ -103,31 +103,35 @@ export interface RouteConfig<
   handler: (c: Context<RouteEnv<E>, P, InputOf<V>>) => R
 }
 
-/** `defineRoute` and `defineGroup` for an app's environment (its bindings and variables). */
-export const routeBuilders = <E extends Env = Env>() => ({
+/** The definition `defineGroup` takes. */
+export interface GroupConfig<
+  P extends string,
+  S extends readonly string[],
+  C extends readonly RouteNode[],
+> {
+  /** Prefix of every path inside. */
+  path: P
+  /** Scopes that precede those of everything inside. Default: none. */
+  scopes?: S & CheckScopes<S>
+  routes: C
+}
+
+/** `defineRoute` and `defineGroup`, typed for one app's environment (its bindings and variables). */
+export interface RouteBuilders<E extends Env> {
   /**
    * One route. Scopes are typed: a misspelt built-in scope is a compile error.
    *
    * @example
    * defineRoute({ method: 'patch', path: '/:task_instance_id/run', scopes: ['token:execution', 'token:workload'], handler: (c) => c.json({}) })
    */
-  defineRoute: <
+  defineRoute<
     const M extends Method,
     const P extends string,
     const S extends readonly string[] = [],
     V extends Validators = Record<never, never>,
     R extends RouteResponse = RouteResponse,
     const Pub extends boolean = false,
-  >(
-    config: RouteConfig<E, M, P, S, V, R, Pub>,
-  ): NoInfer<RouteDef<M, P, S, V, R, Pub>> => ({
-    ...config,
-    kind: 'route',
-    scopes: (config.scopes ?? []) as S,
-    public: (config.public ?? false) as Pub,
-    exchange: config.exchange ?? false,
-    validate: (config.validate ?? {}) as V,
-  }),
+  >(config: RouteConfig<E, M, P, S, V, R, Pub>): NoInfer<RouteDef<M, P, S, V, R, Pub>>
 
   /**
    * A group: its path prefixes, and its scopes precede, those of everything inside it.
@@ -135,21 +139,44 @@ export const routeBuilders = <E extends Env = Env>() => ({
    * @example
    * defineGroup({ path: '/task-instances', scopes: ['ti:self'], routes: [run, heartbeat] })
    */
-  defineGroup: <
+  defineGroup<
     const P extends string,
     const S extends readonly string[] = [],
     const C extends readonly RouteNode[] = [],
-  >(config: {
-    path: P
-    scopes?: S & CheckScopes<S>
-    routes: C
-  }): NoInfer<GroupDef<P, S, C>> => ({
-    kind: 'group',
-    path: config.path,
-    scopes: (config.scopes ?? []) as S,
-    routes: config.routes,
-  }),
-})
+  >(config: GroupConfig<P, S, C>): NoInfer<GroupDef<P, S, C>>
+}
 
-/** `defineRoute` and `defineGroup` for apps without bindings; use `routeBuilders<Env>()` for yours. */
-export const { defineRoute, defineGroup } = routeBuilders()
+// The runtime is the same for every env: the builders only keep their input as data.
+const builders: RouteBuilders<Env> = {
+  defineRoute: (config) =>
+    ({
+      ...config,
+      kind: 'route',
+      scopes: config.scopes ?? [],
+      public: config.public ?? false,
+      exchange: config.exchange ?? false,
+      validate: config.validate ?? {},
+    }) as never,
+  defineGroup: (config) =>
+    ({
+      kind: 'group',
+      path: config.path,
+      scopes: config.scopes ?? [],
+      routes: config.routes,
+    }) as never,
+}
+
+/**
+ * The builders for an app's environment, so that handlers see its bindings on `c.env`.
+ *
+ * @example
+ * const { defineRoute, defineGroup } = routeBuilders<{ Bindings: { DB: D1Database } }>()
+ */
+export const routeBuilders = <E extends Env = Env>(): RouteBuilders<E> =>
+  builders as unknown as RouteBuilders<E>
+
+/** `defineRoute` for apps without bindings; take it from `routeBuilders<Env>()` for yours. */
+export const defineRoute: RouteBuilders<Env>['defineRoute'] = builders.defineRoute
+
+/** `defineGroup` for apps without bindings; take it from `routeBuilders<Env>()` for yours. */
+export const defineGroup: RouteBuilders<Env>['defineGroup'] = builders.defineGroup

@@ -18,7 +18,7 @@ export interface ValidationIssue {
 export const validationFailed = (
   result: { success: true } | { success: false; error: z.core.$ZodError; target: string },
   c: Context,
-) => {
+): Response | undefined => {
   if (result.success) return
   const detail: ValidationIssue[] = result.error.issues.map((issue) => ({
     loc: [result.target, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],

@@ -102,7 +102,9 @@ export interface VerifiedJws {
  * const verifyJws = createJwsVerifier({ publicKeys: [jwk], algorithms: ['ES256'] })
  * const { payload } = await verifyJws(compactJws)
  */
-export const createJwsVerifier = (options: SignatureOptions) => {
+export const createJwsVerifier = (
+  options: SignatureOptions,
+): ((token: string) => Promise<VerifiedJws>) => {
   const { realm, gate, getKey } = prepare(options, 'bytes')
   const algorithms = [...options.algorithms]
   return async (token: string): Promise<VerifiedJws> => {

@@ -159,7 +159,7 @@ try {
 
   await check('jsr', async () => {
     // Slow types (inferred public types) are allowed for now: see the README's "Runtimes".
-    const args = ['publish', '--dry-run', '--allow-dirty', '--allow-slow-types']
+    const args = ['publish', '--dry-run', '--allow-dirty']
     const out = await runToEnd(bin('deno'), args, { ...env, NO_COLOR: '1' }, root, 120_000)
     return [ok('deno publish --dry-run', out.includes('Success Dry run complete'), out)]
   })

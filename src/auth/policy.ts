@@ -73,9 +73,12 @@ export const guard = (auth: JwtAuth, policy: RoutePolicy): MiddlewareHandler => 
       throw new TokenTypeNotAllowedError(realm, token.scope, tokenTypes)
     }
     if (tiSelf) {
-      const expected = uuidKey(token.sub)
-      if (!expected || expected !== uuidKey(c.req.param('task_instance_id'))) {
-        throw new SubjectMismatchError(realm)
+      // `sub` is a UUID (the claims schema checked it), so the same text is the same UUID; other
+      // spellings (case, hyphens, braces) take the slower comparison.
+      const param = c.req.param('task_instance_id')
+      if (param !== token.sub) {
+        const expected = uuidKey(token.sub)
+        if (!expected || expected !== uuidKey(param)) throw new SubjectMismatchError(realm)
       }
     }
     for (const [scope, check] of checks) {

@@ -106,8 +106,8 @@ export const routeTable = <const N extends RouteNode>(
 
   const seen = new Set<string>()
   for (const { route } of compiled) {
-    const key = `${route.method} ${route.path}`
-    if (seen.has(key)) throw new Error(`Route defined twice: ${key.toUpperCase()}`)
+    const key = `${route.method.toUpperCase()} ${route.path}`
+    if (seen.has(key)) throw new Error(`Route defined twice: ${key}`)
     seen.add(key)
   }
 

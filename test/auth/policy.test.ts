@@ -155,3 +155,19 @@ describe('custom scopes', () => {
     expect(denied.headers.get('www-authenticate')).toContain('scope="team:admin"')
   })
 })
+
+describe('the table', () => {
+  it('refuses a route defined twice, naming it', () => {
+    const twice = defineGroup({
+      path: '/execution',
+      routes: [
+        defineRoute({ method: 'get', path: '/x', handler: (c) => c.text('') }),
+        defineGroup({
+          path: '/',
+          routes: [defineRoute({ method: 'get', path: '/x/', handler: (c) => c.text('') })],
+        }),
+      ],
+    })
+    expect(() => routeTable(twice, { auth })).toThrow('Route defined twice: GET /execution/x')
+  })
+})

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { delimiter, dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { importJWK, SignJWT } from 'jose'
+import { build } from 'esbuild'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const database = 'execution-api'
@@ -50,44 +50,27 @@ const tomlVars = () => {
 /** The settings `wrangler dev` gives the Worker: wrangler.toml's vars, then the vars file. */
 export const settings = (varsFile) => ({ ...tomlVars(), ...readVars(varsFile) })
 
-const positive = (value, fallback) => {
-  const n = Number(value ?? fallback)
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive integer: ${value}`)
-  return n
-}
-
-/** Signs a token with the development key, with the claims the Worker's issuer sets. */
+/**
+ * Signs a token with the development key, through the library's issuer and the Worker's reading of
+ * its bindings (src/cli/mint.ts), bundled once per call: Node cannot import the TypeScript sources.
+ */
 export const mint = async (env, { sub, scope = 'execution', ttl }) => {
-  const lifetime = positive(
-    ttl,
-    scope === 'workload'
-      ? (env.WORKLOAD_TOKEN_EXPIRATION_TIME ?? 600)
-      : (env.JWT_EXPIRATION_TIME ?? 600),
-  )
-  let key
-  let header
-  if (env.JWT_PRIVATE_JWK) {
-    const jwk = JSON.parse(env.JWT_PRIVATE_JWK)
-    key = await importJWK(jwk, jwk.alg)
-    header = { alg: jwk.alg, kid: jwk.kid, typ: 'JWT' }
-  } else if (env.JWT_SECRET) {
-    key = new TextEncoder().encode(env.JWT_SECRET)
-    header = { alg: 'HS512', typ: 'JWT' }
-  } else {
-    throw new Error('no JWT_PRIVATE_JWK or JWT_SECRET in the vars file: run `npm run dev` first')
+  const lifetime = ttl === undefined ? undefined : Number(ttl)
+  if (lifetime !== undefined && !(Number.isInteger(lifetime) && lifetime > 0)) {
+    throw new Error(`--ttl must be a positive integer: ${ttl}`)
   }
-  const now = Math.floor(Date.now() / 1000)
-  const audience = (env.JWT_AUDIENCE || 'urn:airflow.apache.org:task').split(',')[0].trim()
-  const jwt = new SignJWT({ scope })
-    .setProtectedHeader(header)
-    .setSubject(sub)
-    .setAudience(audience)
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + lifetime)
-    .setJti(crypto.randomUUID())
-  if (env.JWT_ISSUER) jwt.setIssuer(env.JWT_ISSUER)
-  return jwt.sign(key)
+  const out = join(root, 'node_modules', '.cache', 'hono-scoped-jwt', 'mint.mjs')
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'mint.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'warning',
+  })
+  const { mint: mintToken } = await import(pathToFileURL(out).href)
+  return mintToken(env, { sub, scope, ttl: lifetime })
 }
 
 /**

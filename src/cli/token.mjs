@@ -8,7 +8,9 @@ main(async () => {
     scope: { type: 'string', default: 'execution' },
     ttl: { type: 'string' },
   })
-  if (!options.sub) throw new Error('--sub UUID is required')
+  if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(options.sub ?? '')) {
+    throw new Error('--sub UUID is required (the task instance id)')
+  }
   if (!['execution', 'workload'].includes(options.scope)) {
     throw new Error('--scope must be execution or workload')
   }

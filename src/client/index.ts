@@ -1,8 +1,6 @@
 import type { Hono } from 'hono'
 import { hc } from 'hono/client'
-
-/** The response header that carries a replacement token (contract §5). */
-const refreshedHeader = 'refreshed-api-token'
+import { refreshedTokenHeader } from '../auth/refresh'
 
 /** How a task runner's client is set up. */
 export interface TaskClientOptions {
@@ -46,7 +44,7 @@ export const createTaskClient = <App extends AnyHono>(
   const send = options.fetch ?? fetch
   const swapping: typeof fetch = async (input, init) => {
     const response = await send(input, init)
-    const fresh = response.headers.get(refreshedHeader)
+    const fresh = response.headers.get(refreshedTokenHeader)
     if (fresh && fresh !== token) {
       token = fresh
       options.onToken?.(fresh)

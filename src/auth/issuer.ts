@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { registeredClaims, type TokenType } from './claims'
-import { type Algorithm, parseJwk, secretBytes, toPublicJwk } from './keys'
+import { secretBytes } from './key-checks'
+import { type Algorithm, parseJwk, toPublicJwk } from './keys'
 import { defaultAudience } from './verify'
 
 /** How tokens are minted. Names match the Worker's bindings. */

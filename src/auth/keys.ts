@@ -10,8 +10,6 @@ import {
 } from './key-checks'
 import { createRemoteKeySet, type RemoteKeySetOptions } from './remote-keys'
 
-export { secretBytes }
-
 /** The algorithms the library signs and verifies with. `none` is never among them. */
 export const supportedAlgorithms = [
   'HS256',

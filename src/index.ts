@@ -1,6 +1,3 @@
-export { readBearer } from './auth/bearer'
-export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/cache'
-export { type TIToken, type TokenType, tiClaimsSchema, tokenTypes } from './auth/claims'
 export {
   AuthError,
   type AuthErrorCode,
@@ -15,35 +12,50 @@ export {
   TokenTypeNotAllowedError,
 } from './auth/errors'
 export {
-  createIssuer,
-  generateSigningJwk,
-  type Issuer,
-  type IssuerOptions,
-  type MintOptions,
-} from './auth/issuer'
-export {
   type Algorithm,
   type CryptoKeyEntry,
   type KeyOptions,
   type KeyResolver,
   supportedAlgorithms,
-} from './auth/keys'
-export { currentToken, type JwtAuth, type JwtAuthVariables, jwtAuth } from './auth/middleware'
+} from './auth/keys/keys'
 export {
-  documentedScopes,
-  type OpenApiDocument,
-  type OpenApiOptions,
-  openApiDocument,
-} from './auth/openapi'
-export { compilePolicy, guard, type RoutePolicy, type ScopeChecker } from './auth/policy'
+  createRemoteKeySet,
+  type RemoteKeySet,
+  type RemoteKeySetOptions,
+} from './auth/keys/remote-keys'
+export {
+  createIssuer,
+  generateSigningJwk,
+  type Issuer,
+  type IssuerOptions,
+  type MintOptions,
+} from './auth/mint/issuer'
 export {
   needsRefresh,
   type RefreshOptions,
   refreshedTokenHeader,
   refreshThreshold,
   tokenRefresh,
-} from './auth/refresh'
-export { createRemoteKeySet, type RemoteKeySet, type RemoteKeySetOptions } from './auth/remote-keys'
+} from './auth/mint/refresh'
+export { compilePolicy, guard, type RoutePolicy, type ScopeChecker } from './auth/policy/policy'
+export {
+  allowedTokenTypes,
+  type BuiltinScope,
+  type CheckScopes,
+  mergeScopes,
+} from './auth/policy/scopes'
+export {
+  type TIToken,
+  type TokenType,
+  tiClaimsSchema,
+  tokenTypes,
+} from './auth/profile/task-instance'
+export {
+  documentedScopes,
+  type OpenApiDocument,
+  type OpenApiOptions,
+  openApiDocument,
+} from './auth/table/openapi'
 export {
   defineGroup,
   defineRoute,
@@ -56,11 +68,23 @@ export {
   type RouteNode,
   routeBuilders,
   type Validators,
-} from './auth/route'
-export { allowedTokenTypes, type BuiltinScope, type CheckScopes, mergeScopes } from './auth/scopes'
-export { type RouteTable, type RouteTableOptions, routeTable, type TableRoute } from './auth/table'
-export type { CheckTable, Mounted, TableSchema } from './auth/table-types'
-export { type ValidationIssue, validate, validationFailed } from './auth/validation'
+} from './auth/table/route'
+export {
+  type RouteTable,
+  type RouteTableOptions,
+  routeTable,
+  type TableRoute,
+} from './auth/table/table'
+export type { CheckTable, Mounted, TableSchema } from './auth/table/table-types'
+export { type ValidationIssue, validate, validationFailed } from './auth/table/validation'
+export { readBearer } from './auth/token/bearer'
+export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
+export {
+  currentToken,
+  type JwtAuth,
+  type JwtAuthVariables,
+  jwtAuth,
+} from './auth/verify/middleware'
 export {
   createJwsVerifier,
   createVerifier,
@@ -70,4 +94,4 @@ export {
   type VerifiedJws,
   type Verifier,
   type VerifyOptions,
-} from './auth/verify'
+} from './auth/verify/verify'

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono'
 import { hc } from 'hono/client'
-import { refreshedTokenHeader } from '../auth/refresh'
+import { refreshedTokenHeader } from '../auth/mint/refresh'
 
 /** How a task runner's client is set up. */
 export interface TaskClientOptions {

@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
-import { createVerifier } from '../../src/auth/verify'
+import { createVerifier } from '../../src/auth/verify/verify'
 import { appWith, b64u, claims, ed25519Signer } from './helpers'
 
 const signer = await ed25519Signer()

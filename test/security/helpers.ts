@@ -2,8 +2,8 @@
 import { Hono } from 'hono'
 import { expect } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
-import { type JwtAuth, jwtAuth } from '../../src/auth/middleware'
-import type { VerifyOptions } from '../../src/auth/verify'
+import { type JwtAuth, jwtAuth } from '../../src/auth/verify/middleware'
+import type { VerifyOptions } from '../../src/auth/verify/verify'
 
 export const audience = 'urn:airflow.apache.org:task'
 export const tiId = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'

@@ -1,9 +1,9 @@
 // Keys that must never verify (or sign) are refused when the middleware or issuer is created,
 // with an error naming the option; claims jose leaves loose are refused per request.
 import { describe, expect, it } from 'vitest'
-import { createIssuer } from '../../src/auth/issuer'
-import { jwtAuth } from '../../src/auth/middleware'
-import { createVerifier, type VerifyOptions } from '../../src/auth/verify'
+import { createIssuer } from '../../src/auth/mint/issuer'
+import { jwtAuth } from '../../src/auth/verify/middleware'
+import { createVerifier, type VerifyOptions } from '../../src/auth/verify/verify'
 import { claims, ed25519Signer, expectRefused, now } from './helpers'
 
 const rsaPair = async (modulusLength: number, exponent = [1, 0, 1], name = 'RSASSA-PKCS1-v1_5') =>

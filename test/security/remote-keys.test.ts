@@ -1,9 +1,9 @@
 // Key set faults, through an injected fetch and an app: outages, slowness, bad answers, floods of
 // unknown kids, rotation. Short durations stand in for the defaults (5 s, 30 s, 24 h).
 import { describe, expect, it, vi } from 'vitest'
-import type { KeySetEvents } from '../../src/auth/cache'
-import { createKeyResolver, type KeyResolver } from '../../src/auth/keys'
-import type { RemoteKeySetOptions } from '../../src/auth/remote-keys'
+import { createKeyResolver, type KeyResolver } from '../../src/auth/keys/keys'
+import type { RemoteKeySetOptions } from '../../src/auth/keys/remote-keys'
+import type { KeySetEvents } from '../../src/auth/verify/cache'
 import { appWith, bearer, claims, ed25519Signer, hs256, type Signer } from './helpers'
 
 type Mode =

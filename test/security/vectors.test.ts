@@ -4,10 +4,10 @@
 import { compactVerify, type JWK } from 'jose'
 import { describe, expect, inject, it } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
-import { decodeBase64url } from '../../src/auth/gate'
-import { privateMembers } from '../../src/auth/key-checks'
-import { type Algorithm, supportedAlgorithms } from '../../src/auth/keys'
-import { createJwsVerifier } from '../../src/auth/verify'
+import { privateMembers } from '../../src/auth/keys/key-checks'
+import { type Algorithm, supportedAlgorithms } from '../../src/auth/keys/keys'
+import { decodeBase64url } from '../../src/auth/token/gate'
+import { createJwsVerifier } from '../../src/auth/verify/verify'
 import type { WycheproofGroup } from './vectors.d.mts'
 
 const vectors = inject('sharedVectors')

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { TIToken } from './claims'
+import type { TIToken } from '../profile/task-instance'
 import type { Issuer } from './issuer'
 
 /** The response header that carries a new execution token. */

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { TIToken, TokenType } from './claims'
-import { ScopeDeniedError, SubjectMismatchError, TokenTypeNotAllowedError } from './errors'
-import type { JwtAuth } from './middleware'
+import { ScopeDeniedError, SubjectMismatchError, TokenTypeNotAllowedError } from '../errors'
+import type { TIToken, TokenType } from '../profile/task-instance'
+import type { JwtAuth } from '../verify/middleware'
 import { allowedTokenTypes } from './scopes'
 
 /** Decides one custom scope for a request whose token is already verified. */

@@ -1,4 +1,4 @@
-import { MalformedHeaderError, MissingTokenError } from './errors'
+import { MalformedHeaderError, MissingTokenError } from '../errors'
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const bearerCredentials = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i

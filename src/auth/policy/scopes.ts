@@ -1,4 +1,4 @@
-import { type TokenType, tokenTypes } from './claims'
+import { type TokenType, tokenTypes } from '../profile/task-instance'
 
 /** The scopes the library enforces itself. */
 export type BuiltinScope = 'ti:self' | `token:${TokenType}`

@@ -1,8 +1,8 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
-import { registeredClaims, type TokenType } from './claims'
-import { secretBytes } from './key-checks'
-import { type Algorithm, parseJwk, toPublicJwk } from './keys'
-import { defaultAudience } from './verify'
+import { secretBytes } from '../keys/key-checks'
+import { type Algorithm, parseJwk, toPublicJwk } from '../keys/keys'
+import { registeredClaims, type TokenType } from '../profile/task-instance'
+import { defaultAudience } from '../verify/verify'
 
 /** How tokens are minted. Names match the Worker's bindings. */
 export interface IssuerOptions {

@@ -1,4 +1,4 @@
-import type { TIToken } from './claims'
+import type { TIToken } from '../profile/task-instance'
 
 /** How verified tokens are remembered. Opt-in: by default every request verifies its token. */
 export interface TokenCacheOptions {

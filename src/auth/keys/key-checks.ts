@@ -1,5 +1,5 @@
 import type { JWK } from 'jose'
-import { decodeBase64url } from './gate'
+import { decodeBase64url } from '../token/gate'
 
 /** What an asymmetric algorithm needs of its key, as a JWK and as a Web Crypto key. */
 interface KeyNeeds {

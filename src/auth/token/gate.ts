@@ -1,4 +1,4 @@
-import { InvalidTokenError } from './errors'
+import { InvalidTokenError } from '../errors'
 
 /** What the gate checks a token against. */
 export interface GateOptions {

@@ -1,5 +1,5 @@
 import { importJWK, type JWK, type JWSHeaderParameters } from 'jose'
-import { InvalidTokenError, KeysUnavailableError } from './errors'
+import { InvalidTokenError, KeysUnavailableError } from '../errors'
 import { isAsymmetric, jwkFits, jwkProblem } from './key-checks'
 
 /** How a remote key set (JWKS URL) is fetched and cached. Durations in milliseconds. */

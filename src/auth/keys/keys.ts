@@ -1,5 +1,5 @@
 import { importJWK, type JWK, type JWSHeaderParameters } from 'jose'
-import { InvalidTokenError } from './errors'
+import { InvalidTokenError } from '../errors'
 import {
   cryptoKeyProblem,
   isAsymmetric,

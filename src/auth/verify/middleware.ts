@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { readBearer } from './bearer'
-import type { TIToken } from './claims'
+import type { TIToken } from '../profile/task-instance'
+import { readBearer } from '../token/bearer'
 import { createVerifier, defaultRealm, type VerifyOptions } from './verify'
 
 /** What the auth middleware puts on `c.var`. */

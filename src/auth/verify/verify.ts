@@ -1,15 +1,15 @@
 import { compactVerify, type JWSHeaderParameters, jwtVerify } from 'jose'
-import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
-import { type TIToken, tiClaimsSchema } from './claims'
-import { AuthError, ExpiredTokenError, InvalidTokenError } from './errors'
-import { checkToken, type GateOptions } from './gate'
+import { AuthError, ExpiredTokenError, InvalidTokenError } from '../errors'
 import {
   type Algorithm,
   createKeyResolver,
   type KeyOptions,
   type KeyResolver,
   supportedAlgorithms,
-} from './keys'
+} from '../keys/keys'
+import { type TIToken, tiClaimsSchema } from '../profile/task-instance'
+import { checkToken, type GateOptions } from '../token/gate'
+import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
 export interface VerifyOptions extends KeyOptions {

@@ -1,7 +1,7 @@
 import type { Context, Env, TypedResponse } from 'hono'
 import type { z } from 'zod'
-import type { JwtAuthVariables } from './middleware'
-import type { CheckScopes } from './scopes'
+import type { CheckScopes } from '../policy/scopes'
+import type { JwtAuthVariables } from '../verify/middleware'
 
 /** HTTP methods a route can answer. */
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'

@@ -47,9 +47,9 @@ export {
 export {
   type TIToken,
   type TokenType,
-  tiClaimsSchema,
   tokenTypes,
 } from './auth/profile/task-instance'
+export { tiClaimsSchema } from './auth/profile/task-instance-schema'
 export {
   documentedScopes,
   type OpenApiDocument,

@@ -60,6 +60,15 @@ export interface KeyOptions {
 /** Finds the verification key for a token's protected header. */
 export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | Uint8Array>
 
+/**
+ * The resolver the library builds, with its lookup: the key itself once imported (no promise to
+ * wait for on the hot path), a promise before that or for a remote key set.
+ */
+export type LocalKeyResolver = KeyResolver & {
+  lookup: (header: JWSHeaderParameters) => CryptoKey | Promise<CryptoKey>
+  onKeySetChange?: (listener: () => void) => void
+}
+
 export interface KeyResolverOptions extends KeyOptions {
   algorithms: readonly Algorithm[]
   realm: string
@@ -99,15 +108,27 @@ export const toPublicJwk = (jwk: JWK): JWK => {
 interface LocalKey {
   alg: string
   kid: string | undefined
-  key: () => Promise<CryptoKey>
+  key: () => CryptoKey | Promise<CryptoKey>
 }
 
 // Imports once, on first use: factories are synchronous and Workers forbid I/O at global scope.
+// Once imported, the key itself is returned, so that a request need not wait on a settled promise.
 const once = <T>(make: () => Promise<T>) => {
-  let value: Promise<T> | undefined
-  return () => {
-    value ??= make()
-    return value
+  let value: T | undefined
+  let pending: Promise<T> | undefined
+  return (): T | Promise<T> => {
+    if (value !== undefined) return value
+    pending ??= make().then(
+      (made) => {
+        value = made
+        return made
+      },
+      (error: unknown) => {
+        pending = undefined
+        throw error
+      },
+    )
+    return pending
   }
 }
 
@@ -116,7 +137,7 @@ const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
     const { key, alg, kid } = entry as CryptoKeyEntry
     const problem = cryptoKeyProblem(key, alg)
     if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
-    return { alg, kid, key: async () => key }
+    return { alg, kid, key: () => key }
   }
   const jwk = entry as JWK
   const problem = jwkProblem(jwk)
@@ -146,7 +167,7 @@ const jwksUrl = (value: string | URL) => {
  * the remote key set is created once here and caches itself. Raw bytes only ever serve HMAC, and
  * HMAC only ever uses `secret`, so no token can choose how a key is interpreted.
  */
-export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
+export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver => {
   const { algorithms, realm } = options
   if (!algorithms?.length) throw new TypeError('"algorithms" is required')
   const locals: LocalKey[] = []
@@ -155,7 +176,7 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
   }
   for (const entry of options.publicKeys ?? []) locals.push(localKey(entry, 'publicKeys'))
 
-  const hmacKeys = new Map<string, () => Promise<CryptoKey>>()
+  const hmacKeys = new Map<string, () => CryptoKey | Promise<CryptoKey>>()
   if (options.secret !== undefined) {
     const bytes = secretBytes(options.secret, algorithms)
     for (const alg of algorithms) {
@@ -181,7 +202,7 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     throw new TypeError('one of "privateJwk", "publicKeys", "secret" or "jwksUrl" is required')
   }
 
-  const resolve: KeyResolver = async (header) => {
+  const lookup = (header: JWSHeaderParameters): CryptoKey | Promise<CryptoKey> => {
     const { alg, kid } = header
     if (typeof alg !== 'string') throw new InvalidTokenError(realm, 'The token names no algorithm')
     const hmac = hmacKeys.get(alg)
@@ -192,6 +213,7 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     if (remote) return remote(header)
     throw new InvalidTokenError(realm, 'No key matches the token')
   }
+  const resolve: KeyResolver = async (header) => lookup(header)
   // Lets a token cache in front of the verifier forget everything when the remote set rotates.
-  return remote ? Object.assign(resolve, { onKeySetChange: remote.onKeySetChange }) : resolve
+  return Object.assign(resolve, { lookup, onKeySetChange: remote?.onKeySetChange })
 }

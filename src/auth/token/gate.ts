@@ -12,10 +12,19 @@ export interface GateOptions {
   payload: 'claims' | 'bytes'
 }
 
-/** A token that passed the gate: its decoded header, and its payload when it is a claims set. */
+/**
+ * A token that passed the gate: its decoded header, its payload when it is a claims set, and what
+ * the signature check needs, so that nothing after the gate decodes or parses the token again.
+ */
 export interface GatedToken {
   header: Record<string, unknown>
   payload: Record<string, unknown> | undefined
+  /** The decoded payload segment. */
+  payloadBytes: Uint8Array<ArrayBuffer>
+  /** The decoded signature segment. */
+  signature: Uint8Array<ArrayBuffer>
+  /** What the signature covers: the first two segments as sent, in ASCII. */
+  signingInput: Uint8Array<ArrayBuffer>
 }
 
 // Base64url digit values; -1 for every other character, so one table lookup checks the alphabet.
@@ -31,7 +40,7 @@ for (const [i, c] of [
  * (padding, whitespace, `+`, `/`), an impossible length, or non-zero trailing bits. jose accepts
  * several of these; two spellings of one signature or payload are one too many.
  */
-export const decodeBase64url = (text: string): Uint8Array | undefined => {
+export const decodeBase64url = (text: string): Uint8Array<ArrayBuffer> | undefined => {
   if (text.length % 4 === 1) return undefined
   const bytes = new Uint8Array((text.length * 3) >> 2)
   let buffer = 0
@@ -53,6 +62,8 @@ export const decodeBase64url = (text: string): Uint8Array | undefined => {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+// The first two segments are base64url by now: ASCII, so their UTF-8 is the bytes as sent.
+const ascii = new TextEncoder()
 
 // Members at the top level of a JSON object text that JSON.parse accepted: one `:` each.
 const countMembers = (json: string) => {
@@ -128,7 +139,8 @@ export const checkToken = (token: string, options: GateOptions): GatedToken => {
 
   const headerBytes = decodeBase64url(headerPart)
   const payloadBytes = decodeBase64url(payloadPart)
-  if (!headerBytes || !payloadBytes || !decodeBase64url(signaturePart)) {
+  const signature = decodeBase64url(signaturePart)
+  if (!headerBytes || !payloadBytes || !signature) {
     throw refuse('The token is not canonical base64url')
   }
 
@@ -143,10 +155,15 @@ export const checkToken = (token: string, options: GateOptions): GatedToken => {
     if (header[name] !== undefined) throw refuse(`The token header "${name}" is not supported`)
   }
 
-  if (options.payload === 'bytes') return { header, payload: undefined }
+  const signingInput = ascii.encode(
+    token.slice(0, headerPart.length + payloadPart.length + 1),
+  ) as Uint8Array<ArrayBuffer>
+  if (options.payload === 'bytes') {
+    return { header, payload: undefined, payloadBytes, signature, signingInput }
+  }
   const payload = jsonObject(payloadBytes)
   if (!payload) throw refuse('The token payload is not a JSON object')
   const problem = claimsProblem(payload)
   if (problem) throw refuse(problem)
-  return { header, payload }
+  return { header, payload, payloadBytes, signature, signingInput }
 }

@@ -36,9 +36,12 @@ export const jwtAuth = (options: VerifyOptions): JwtAuth => {
   const authenticate = (c: Context): Promise<TIToken> => {
     let verified = memo.get(c.req.raw)
     if (!verified) {
-      verified = Promise.resolve().then(() =>
-        verify(readBearer(c.req.header('authorization'), realm)),
-      )
+      // A header refused by `readBearer` becomes the memo's rejection, without a microtask of its own.
+      try {
+        verified = verify(readBearer(c.req.raw.headers.get('authorization'), realm))
+      } catch (error) {
+        verified = Promise.reject(error)
+      }
       memo.set(c.req.raw, verified)
     }
     return verified

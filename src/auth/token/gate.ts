@@ -10,17 +10,32 @@ export interface GateOptions {
   algorithms: ReadonlySet<string>
   /** `'claims'`: the payload must be a JWT claims set; `'bytes'`: any bytes (plain JWS). */
   payload: 'claims' | 'bytes'
+  /**
+   * Headers that already passed these options' checks, by segment text (see `headerCache`).
+   * Default: none, every header is decoded and checked.
+   */
+  headers?: Map<string, Readonly<Record<string, unknown>>>
 }
+
+/** Most distinct header segments a gate remembers: an issuer uses a handful, an attacker many. */
+const headerCacheSize = 64
+
+/**
+ * A cache for `GateOptions.headers`. Every token of one issuer and key carries the same header
+ * segment, so the gate decodes and checks it once; the text decides the header entirely, and only
+ * flat headers that passed are kept (frozen), at most `headerCacheSize`, emptied when full.
+ */
+export const headerCache = (): Map<string, Readonly<Record<string, unknown>>> => new Map()
 
 /**
  * A token that passed the gate: its decoded header, its payload when it is a claims set, and what
  * the signature check needs, so that nothing after the gate decodes or parses the token again.
  */
 export interface GatedToken {
-  header: Record<string, unknown>
+  header: Readonly<Record<string, unknown>>
   payload: Record<string, unknown> | undefined
-  /** The decoded payload segment. */
-  payloadBytes: Uint8Array<ArrayBuffer>
+  /** The decoded payload segment, when the payload is not a claims set (`payload: 'bytes'`). */
+  payloadBytes: Uint8Array<ArrayBuffer> | undefined
   /** The decoded signature segment. */
   signature: Uint8Array<ArrayBuffer>
   /** What the signature covers: the first two segments as sent, in ASCII. */
@@ -41,29 +56,66 @@ for (const [i, c] of [
  * several of these; two spellings of one signature or payload are one too many.
  */
 export const decodeBase64url = (text: string): Uint8Array<ArrayBuffer> | undefined => {
-  if (text.length % 4 === 1) return undefined
-  const bytes = new Uint8Array((text.length * 3) >> 2)
-  let buffer = 0
-  let bits = 0
-  let j = 0
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length
+  const tail = length & 3
+  if (tail === 1) return undefined
+  const bytes = new Uint8Array((length * 3) >> 2)
+  const digit = (i: number) => {
     const code = text.charCodeAt(i)
-    const value = code < 128 ? (digits[code] as number) : -1
-    if (value < 0) return undefined
-    buffer = (buffer << 6) | value
-    bits += 6
-    if (bits >= 8) {
-      bits -= 8
-      bytes[j++] = buffer >> bits
-      buffer &= (1 << bits) - 1
-    }
+    return code < 128 ? (digits[code] as number) : -1
   }
-  return buffer === 0 ? bytes : undefined
+  // Four characters make three bytes; a negative digit makes the OR negative.
+  let j = 0
+  const full = length - tail
+  for (let i = 0; i < full; i += 4) {
+    const a = digit(i)
+    const b = digit(i + 1)
+    const c = digit(i + 2)
+    const d = digit(i + 3)
+    if ((a | b | c | d) < 0) return undefined
+    const word = (a << 18) | (b << 12) | (c << 6) | d
+    bytes[j++] = word >> 16
+    bytes[j++] = (word >> 8) & 0xff
+    bytes[j++] = word & 0xff
+  }
+  if (tail === 0) return bytes
+  // Two or three characters left: one or two bytes, and the bits past them must be zero.
+  const a = digit(full)
+  const b = digit(full + 1)
+  const c = tail === 3 ? digit(full + 2) : 0
+  if ((a | b | c) < 0) return undefined
+  const word = (a << 18) | (b << 12) | (c << 6)
+  bytes[j++] = word >> 16
+  if (tail === 3) bytes[j++] = (word >> 8) & 0xff
+  return (word & (tail === 3 ? 0xff : 0xffff)) === 0 ? bytes : undefined
 }
 
+/** Whether `text` is canonical unpadded base64url: what `decodeBase64url` accepts, decoding nothing. */
+const isCanonical = (text: string) => {
+  const tail = text.length & 3
+  if (tail === 1 || !base64urlText.test(text)) return false
+  if (tail === 0) return true
+  const last = digits[text.charCodeAt(text.length - 1)] as number
+  return (last & (tail === 2 ? 0x0f : 0x03)) === 0
+}
+const base64urlText = /^[A-Za-z0-9_-]*$/
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-// The first two segments are base64url by now: ASCII, so their UTF-8 is the bytes as sent.
-const ascii = new TextEncoder()
+// atob gives characters U+0000 to U+00FF, one per byte.
+const beyondAscii = /[\x80-\xff]/
+
+// The text of a canonical base64url segment in UTF-8, or `undefined` when it is not valid UTF-8.
+// `atob` gives one character per byte: for ASCII (every JSON a JWT library writes) that already is
+// the text; anything beyond goes through the strict UTF-8 decoder.
+const segmentText = (segment: string): string | undefined => {
+  const binary = atob(segment.replaceAll('-', '+').replaceAll('_', '/'))
+  if (!beyondAscii.test(binary)) return binary
+  try {
+    return utf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
+  } catch {
+    return undefined
+  }
+}
 
 // Members at the top level of a JSON object text that JSON.parse accepted: one `:` each.
 const countMembers = (json: string) => {
@@ -85,9 +137,10 @@ const countMembers = (json: string) => {
 
 // A JSON object in valid UTF-8 with unique member names (RFC 7515 §4 allows rejecting duplicates,
 // and a duplicate `alg` or `sub` is read differently by different parsers), else `undefined`.
-const jsonObject = (bytes: Uint8Array): Record<string, unknown> | undefined => {
+const jsonObject = (segment: string): Record<string, unknown> | undefined => {
+  const text = segmentText(segment)
+  if (text === undefined) return undefined
   try {
-    const text = utf8.decode(bytes)
     const value: unknown = JSON.parse(text)
     if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
     if (countMembers(text) !== Object.keys(value).length) return undefined
@@ -137,14 +190,35 @@ export const checkToken = (token: string, options: GateOptions): GatedToken => {
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string]
   if (!headerPart || !signaturePart) throw refuse('The token has an empty segment')
 
-  const headerBytes = decodeBase64url(headerPart)
-  const payloadBytes = decodeBase64url(payloadPart)
+  const cached = options.headers?.get(headerPart)
   const signature = decodeBase64url(signaturePart)
-  if (!headerBytes || !payloadBytes || !signature) {
+  if (!(cached || isCanonical(headerPart)) || !isCanonical(payloadPart) || !signature) {
     throw refuse('The token is not canonical base64url')
   }
 
-  const header = jsonObject(headerBytes)
+  const header = cached ?? checkHeader(headerPart, options, refuse)
+
+  // What the signature covers, as sent: base64url is ASCII, so each character is its byte.
+  const signingInput = new Uint8Array(headerPart.length + payloadPart.length + 1)
+  for (let i = 0; i < signingInput.length; i++) signingInput[i] = token.charCodeAt(i)
+  if (options.payload === 'bytes') {
+    const payloadBytes = decodeBase64url(payloadPart) as Uint8Array<ArrayBuffer>
+    return { header, payload: undefined, payloadBytes, signature, signingInput }
+  }
+  const payload = jsonObject(payloadPart)
+  if (!payload) throw refuse('The token payload is not a JSON object')
+  const problem = claimsProblem(payload)
+  if (problem) throw refuse(problem)
+  return { header, payload, payloadBytes: undefined, signature, signingInput }
+}
+
+// The header's checks, on a segment seen for the first time; a header that passes is remembered.
+const checkHeader = (
+  headerPart: string,
+  options: GateOptions,
+  refuse: (description: string) => InvalidTokenError,
+): Readonly<Record<string, unknown>> => {
+  const header = jsonObject(headerPart)
   if (!header) throw refuse('The token header is not a JSON object')
   const { alg, kid } = header
   if (typeof alg !== 'string' || !options.algorithms.has(alg)) {
@@ -154,16 +228,12 @@ export const checkToken = (token: string, options: GateOptions): GatedToken => {
   for (const name of refusedHeaders) {
     if (header[name] !== undefined) throw refuse(`The token header "${name}" is not supported`)
   }
-
-  const signingInput = ascii.encode(
-    token.slice(0, headerPart.length + payloadPart.length + 1),
-  ) as Uint8Array<ArrayBuffer>
-  if (options.payload === 'bytes') {
-    return { header, payload: undefined, payloadBytes, signature, signingInput }
+  // A remembered header is shared by every token carrying it: only flat ones (`alg`, `kid`, `typ`:
+  // what issuers write) are kept, frozen, so that nothing a key lookup does can change them.
+  const { headers } = options
+  if (headers && Object.values(header).every((v) => v === null || typeof v !== 'object')) {
+    if (headers.size >= headerCacheSize) headers.clear()
+    headers.set(headerPart, Object.freeze(header))
   }
-  const payload = jsonObject(payloadBytes)
-  if (!payload) throw refuse('The token payload is not a JSON object')
-  const problem = claimsProblem(payload)
-  if (problem) throw refuse(problem)
-  return { header, payload, payloadBytes, signature, signingInput }
+  return header
 }

@@ -9,7 +9,7 @@ import {
   supportedAlgorithms,
 } from '../keys/keys'
 import { type TIToken, taskInstanceClaims } from '../profile/task-instance'
-import { checkToken, type GatedToken, type GateOptions } from '../token/gate'
+import { checkToken, type GatedToken, type GateOptions, headerCache } from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 import { registeredClaims } from './claims'
 import { importSecret, keyFits, subtleParams } from './signature'
@@ -57,7 +57,13 @@ const prepare = (options: SignatureOptions, payload: GateOptions['payload']) => 
   if (!Number.isInteger(maxLength) || maxLength <= 0) {
     throw new TypeError('"maxTokenLength" must be a positive integer')
   }
-  const gate: GateOptions = { realm, maxLength, algorithms: new Set(options.algorithms), payload }
+  const gate: GateOptions = {
+    realm,
+    maxLength,
+    algorithms: new Set(options.algorithms),
+    payload,
+    headers: headerCache(),
+  }
   const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
   const badSignature = () => new InvalidTokenError(realm, 'The token signature is invalid')
   return { realm, gate, getKey, keyFor: keysFor(realm, getKey), badSignature }
@@ -81,7 +87,7 @@ const keysFor = (realm: string, getKey: KeyResolver | LocalKeyResolver) => {
     if (!(key instanceof CryptoKey) || !keyFits(key, alg)) throw unfit()
     return key
   }
-  return (header: Record<string, unknown>): CryptoKey | Promise<CryptoKey> => {
+  return (header: Readonly<Record<string, unknown>>): CryptoKey | Promise<CryptoKey> => {
     const alg = header.alg as string
     let key: CryptoKey | Promise<CryptoKey | Uint8Array>
     try {
@@ -144,7 +150,10 @@ export const createJwsVerifier = (
       // holds stays false
     }
     if (!holds) throw badSignature()
-    return { protectedHeader: gated.header as JWSHeaderParameters, payload: gated.payloadBytes }
+    return {
+      protectedHeader: gated.header as JWSHeaderParameters,
+      payload: gated.payloadBytes as Uint8Array,
+    }
   }
 }
 

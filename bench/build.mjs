@@ -1,5 +1,6 @@
 // Type-checks the bench and bundles bench/run.ts into bench/.bench-out/run.mjs: one file that node,
-// bun and deno all run, so every runtime runs the same code (and no runtime resolves TS imports).
+// bun and deno all run, so every runtime runs the same code (and no runtime resolves TS imports);
+// and bench/http-server.ts into bench/.bench-out/http-server.mjs for the HTTP benchmark on Node.
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -15,6 +16,7 @@ export const esbuild = fromWrangler('esbuild')
 export const build = async () => {
   const tsc = join(root, 'node_modules', '.bin', 'tsc')
   execFileSync(tsc, ['--noEmit', '-p', 'bench/tsconfig.json'], { cwd: root, stdio: 'inherit' })
+  execFileSync(tsc, ['--noEmit', '-p', 'tsconfig.node.json'], { cwd: root, stdio: 'inherit' })
   await esbuild.build({
     entryPoints: [join(root, 'bench', 'run.ts')],
     outfile: join(outDir, 'run.mjs'),
@@ -25,6 +27,17 @@ export const build = async () => {
     target: 'es2022',
     // mitata probes for these at run time; each runtime provides its own or goes without.
     external: ['bun:jsc', 'node:*'],
+    logLevel: 'warning',
+  })
+  // The HTTP benchmark's servers: Node only, with the peers' packages as they are installed.
+  await esbuild.build({
+    entryPoints: [join(root, 'bench', 'http-server.ts')],
+    outfile: join(outDir, 'http-server.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
     logLevel: 'warning',
   })
 }

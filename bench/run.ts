@@ -4,7 +4,7 @@
 //   node bench/.bench-out/run.mjs [--quick] [--alg EdDSA]
 import { measure } from 'mitata'
 import { createIssuer, createVerifier, TokenCache } from '../src/index'
-import { best, report, spreadOf, type Timings } from './report'
+import { median, report, spreadOf, type Timings } from './report'
 import { algorithms, type BenchAlg, scenariosFor } from './scenarios'
 
 interface Host {
@@ -23,7 +23,7 @@ const rounds = quick ? 1 : 5
 const gc = () => (host.Bun ? host.Bun.gc(true) : host.gc?.())
 const heapUsed = () => (host.Deno ?? host.process)?.memoryUsage().heapUsed ?? Number.NaN
 
-/** Time per op of every scenario: p50 of each round, rounds interleaved, the fastest round kept. */
+/** Time per op of every scenario: p50 of each round, rounds interleaved, the median round kept. */
 const timeAll = async (alg: BenchAlg): Promise<[Timings, Timings]> => {
   const scenarios = await scenariosFor(alg)
   const samples: Record<string, number[]> = {}
@@ -35,7 +35,7 @@ const timeAll = async (alg: BenchAlg): Promise<[Timings, Timings]> => {
   }
   const of = (f: (v: number[]) => number) =>
     Object.fromEntries(Object.entries(samples).map(([name, v]) => [name, f(v)]))
-  return [of(best), of(spreadOf)]
+  return [of(median), of(spreadOf)]
 }
 
 /** Heap after verifying distinct tokens through a default cache (10,000 entries). */
@@ -65,10 +65,10 @@ const heapGrowth = async (count: number) => {
 
 console.log(`## ${runtime}\n`)
 console.log(
-  `mitata p50 per op, fastest of ${rounds} interleaved rounds; gc ${host.gc || host.Bun ? 'on' : 'off'}\n`,
+  `mitata p50 per op, median of ${rounds} interleaved rounds; gc ${host.gc || host.Bun ? 'on' : 'off'}\n`,
 )
 for (const alg of algorithms) {
   if (only && alg !== only) continue
-  console.log(report(`${runtime}, ${alg}`, ...(await timeAll(alg))))
+  console.log(report(runtime, alg, ...(await timeAll(alg))))
 }
 console.log(await heapGrowth(quick ? 20_000 : 100_000))

@@ -1,5 +1,7 @@
-// Bundle sizes: the Worker as wrangler would upload it (`wrangler deploy --dry-run --outdir`), and the
-// library's own share (src/index.ts bundled with hono, jose, zod and the zod validator left out).
+// Bundle sizes: minimal Workers as a user would write them (esbuild, minified, gzip level 9: bare
+// Hono, hono/jwt, `jwtAuth` alone, a route table), the reference Worker as wrangler would upload it
+// (`wrangler deploy --dry-run --outdir`), and the library's own share (src/index.ts bundled with
+// hono, jose, zod and the zod validator left out).
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -37,7 +39,83 @@ const bundle = async (minify) => {
 const library = await bundle(false)
 const minified = await bundle(true)
 
+// Minimal Workers: every import bundled, as `wrangler deploy` would (minified here).
+const workers = {
+  'bare Hono': `import { Hono } from 'hono'
+    const app = new Hono()
+    app.get('/', (c) => c.text('ok'))
+    export default app`,
+  'hono/jwt': `import { Hono } from 'hono'
+    import { jwt } from 'hono/jwt'
+    const app = new Hono()
+    app.use('/*', (c, next) => jwt({ secret: c.env.JWT_SECRET, alg: 'HS256' })(c, next))
+    app.get('/', (c) => c.text('ok'))
+    export default app`,
+  'jwtAuth alone': `import { Hono } from 'hono'
+    import { jwtAuth } from './src/index'
+    const app = new Hono()
+    app.use('/*', (c, next) => jwtAuth({ secret: c.env.JWT_SECRET, algorithms: ['HS256'] })(c, next))
+    app.get('/', (c) => c.text('ok'))
+    export default app`,
+  'route table (no validators)': `import { Hono } from 'hono'
+    import { defineGroup, defineRoute, jwtAuth, routeTable } from './src/index'
+    export default {
+      fetch(request, env, ctx) {
+        const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS256'] })
+        const table = routeTable(
+          defineGroup({ path: '/ti', scopes: ['token:execution'], routes: [
+            defineRoute({ method: 'get', path: '/:task_instance_id', scopes: ['ti:self'], handler: (c) => c.text('ok') }),
+          ] }),
+          { auth },
+        )
+        return table.mount(new Hono()).fetch(request, env, ctx)
+      },
+    }`,
+}
+const targets = { 'jwtAuth alone': 20_000, 'route table (no validators)': 26_000 }
+const minimal = async (contents) => {
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    minify: true,
+    write: false,
+    metafile: true,
+  })
+  const packages = {}
+  for (const [file, { bytesInOutput }] of Object.entries(
+    Object.values(result.metafile.outputs)[0].inputs,
+  )) {
+    const name =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
+      (file.startsWith('src/') ? 'library' : 'entry')
+    packages[name] = (packages[name] ?? 0) + bytesInOutput
+  }
+  return { ...sizes(result.outputFiles[0].contents), packages }
+}
+
 console.log('## Bundle size\n')
+console.log('Minimal Workers (esbuild, minified, gzip -9); KB = 1000 bytes\n')
+console.log('| Worker | minified | gzip | target | | minified bytes by package |')
+console.log('| --- | ---: | ---: | ---: | --- | --- |')
+for (const [name, contents] of Object.entries(workers)) {
+  const { raw, gzip, packages } = await minimal(contents)
+  const target = targets[name]
+  const verdict = target === undefined ? '' : gzip <= target ? 'met' : '**missed**'
+  const parts = Object.entries(packages)
+    .filter(([p]) => p !== 'entry')
+    .sort((a, b) => b[1] - a[1])
+    .map(([p, bytes]) => `${p} ${(bytes / 1000).toFixed(1)}`)
+    .join(', ')
+  const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`
+  console.log(
+    `| ${name} | ${kb(raw)} | ${kb(gzip)} | ${target ? `≤ ${kb(target)}` : ''} | ${verdict} | ${parts} |`,
+  )
+}
+console.log()
 console.log('| bundle | raw | gzip |\n| --- | ---: | ---: |')
 console.log(
   `| Worker (wrangler.toml, \`wrangler deploy --dry-run\`) | ${kib(worker.raw)} | ${kib(worker.gzip)} |`,

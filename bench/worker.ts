@@ -1,7 +1,7 @@
 // The bench Worker. `GET /loop?alg=EdDSA` times every scenario in a loop inside the isolate (local
 // workerd advances its clock during a request, unlike production) and answers the markdown report;
 // `GET /one/<alg>/<scenario-slug>` runs one scenario once, for a load generator.
-import { best, report, spreadOf, type Timings } from './report'
+import { median, report, spreadOf, type Timings } from './report'
 import { algorithms, type BenchAlg, type Scenario, scenariosFor } from './scenarios'
 
 const slug = (name: string) =>
@@ -45,10 +45,10 @@ const loop = async (alg: BenchAlg, ms: number, rounds: number) => {
   const timings: Timings = {}
   const spread: Timings = {}
   for (const [name, values] of Object.entries(samples)) {
-    timings[name] = best(values)
+    timings[name] = median(values)
     spread[name] = spreadOf(values)
   }
-  return report(`workerd, ${alg}`, timings, spread)
+  return report('workerd', alg, timings, spread, true)
 }
 
 const isAlg = (value: string | null | undefined): value is BenchAlg =>

@@ -8,6 +8,7 @@ import {
   type OpenApiDocument,
   openApiDocument,
   routeTable,
+  taskInstanceProfile,
 } from '../index'
 import { type ExecutionBindings, loadConfig } from './config'
 import { type AppEnv, defineGroup } from './routes/builders'
@@ -30,7 +31,7 @@ const keysMissing = (why: string): JwtAuth => {
     async () => {
       await authenticate()
     },
-    { authenticate, realm },
+    { authenticate, realm, profile: taskInstanceProfile },
   )
 }
 

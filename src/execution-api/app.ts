@@ -8,7 +8,6 @@ import {
   type OpenApiDocument,
   openApiDocument,
   routeTable,
-  taskInstanceProfile,
 } from '../index'
 import { type ExecutionBindings, loadConfig } from './config'
 import { type AppEnv, defineGroup } from './routes/builders'
@@ -31,7 +30,7 @@ const keysMissing = (why: string): JwtAuth => {
     async () => {
       await authenticate()
     },
-    { authenticate, realm, profile: taskInstanceProfile },
+    { authenticate, realm },
   )
 }
 

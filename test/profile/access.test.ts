@@ -362,3 +362,43 @@ describe('minting access tokens', () => {
     )
   })
 })
+
+describe('refresh under the access profile', () => {
+  it('a token near expiry gets a new one with the same subject and scopes', async () => {
+    const issuer = createIssuer({ privateJwk: jwk, profile, audience, expirationTime: 300 })
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
+    const { defineRoute } = routeBuilders(auth)
+    const route = defineRoute({
+      method: 'get',
+      path: '/x',
+      scopes: ['api'],
+      handler: (c) => c.json({ sub: c.var.token.sub }),
+    })
+    const app = routeTable(route, { auth, issuer }).mount(new Hono())
+    const fresh = await app.request('/x', bearer(await sign({ sub: 'alice', scope: 'api' })))
+    expect(fresh.headers.get('refreshed-api-token')).toBeNull()
+    const old = await sign({
+      sub: 'alice',
+      scope: 'api tasks:read',
+      iat: now() - 290,
+      exp: now() + 10,
+    })
+    const res = await app.request('/x', bearer(old))
+    expect(res.status).toBe(200)
+    const renewed = res.headers.get('refreshed-api-token') ?? ''
+    const [, payload] = renewed.split('.')
+    const claims = JSON.parse(atob((payload ?? '').replace(/-/g, '+').replace(/_/g, '/')))
+    expect(claims).toMatchObject({ sub: 'alice', scope: 'api tasks:read', aud: audience })
+    expect(claims.exp - claims.iat).toBe(300)
+    expect((await app.request('/x', bearer(renewed))).status).toBe(200)
+  })
+
+  it('an issuer of another profile than the auth is refused when the table is built', () => {
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const { defineRoute } = routeBuilders(auth)
+    const route = defineRoute({ method: 'get', path: '/x', handler: (c) => c.text('') })
+    expect(() => routeTable(route, { auth, issuer: createIssuer({ privateJwk: jwk }) })).toThrow(
+      '"issuer" mints task-instance tokens, "auth" verifies access-token',
+    )
+  })
+})

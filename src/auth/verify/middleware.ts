@@ -20,8 +20,8 @@ export type JwtAuth<P extends AnyProfile = TaskInstanceProfile> = MiddlewareHand
   authenticate: (c: Context) => Promise<ClaimsOf<P>>
   /** The realm of its challenges. */
   realm: string
-  /** The profile that reads the claims. */
-  profile: P
+  /** The profile that reads the claims (absent on a hand-made `JwtAuth`: the task instance profile). */
+  profile?: P
 }
 
 /** Options of `jwtAuth`: verification, and where the token is read from. */

@@ -253,6 +253,32 @@ describe('anyOf and checkers', () => {
   })
 })
 
+describe('scope matching', () => {
+  it('a scope is a whole word: tasks:read:all or xtasks:read do not grant tasks:read', async () => {
+    const { app } = makeApp()
+    for (const scope of ['api tasks:read:all', 'api xtasks:read', 'api  tasks:reads']) {
+      const token = await sign({ sub: 'alice', org: 'acme', scope })
+      expect((await app.request('/api/orgs/acme/tasks', bearer(token))).status).toBe(403)
+    }
+    const spaced = await sign({ sub: 'alice', org: 'acme', scope: '  tasks:read   api ' })
+    expect((await app.request('/api/orgs/acme/tasks', bearer(spaced))).status).toBe(200)
+  })
+
+  it('under the task profile, a scope named like an Object.prototype member needs its checker', () => {
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'] })
+    const { defineRoute } = routeBuilders(auth)
+    for (const scope of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const route = defineRoute({
+        method: 'get',
+        path: '/x',
+        scopes: [scope],
+        handler: (c) => c.text(''),
+      })
+      expect(() => routeTable(route, { auth, checkers: {} })).toThrow(`Unknown scope "${scope}"`)
+    }
+  })
+})
+
 describe('where the token comes from', () => {
   it('a cookie', async () => {
     const { app } = makeApp({ cookie: 'session' })

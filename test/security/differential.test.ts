@@ -6,6 +6,7 @@ import fc from 'fast-check'
 import { importJWK, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
+import { taskInstanceProfile } from '../../src/auth/profile/task-instance'
 import { createVerifier } from '../../src/auth/verify/verify'
 import { b64u, ed25519Signer } from './helpers'
 
@@ -162,7 +163,7 @@ const joseFor =
         audience,
         issuer,
         clockTolerance: leeway,
-        requiredClaims: ['sub', 'aud', 'exp', 'iat', 'nbf'],
+        requiredClaims: [...taskInstanceProfile.requiredClaims],
       })
       return { accepted: true, claims: payload as Record<string, unknown> }
     } catch (error) {

@@ -1,13 +1,13 @@
 import * as z from 'zod'
-import { type TIToken, tokenTypes } from './task-instance'
+import type { TIToken } from './task-instance'
+import { tokenTypes } from './task-instance'
 
 const numericDate: z.ZodNumber = z.number().refine(Number.isFinite, 'must be a finite NumericDate')
 
 /**
- * The claims of a task instance token as a zod schema, for users who validate or document them
- * (the verifier itself checks them with plain code, `taskInstanceClaims`, and the two agree).
- * Unknown claims are kept; `scope` defaults to `execution`, and any value other than the two token
- * types makes the token invalid. In a module of its own so that zod is bundled only when used.
+ * The claims of a task instance token as a zod schema, for code that validates claims outside the
+ * verifier (the verifier itself checks them in plain code, see `taskInstanceProfile`). Unknown
+ * claims are kept; `scope` defaults to `execution`.
  */
 export const tiClaimsSchema: z.ZodType<TIToken> = z.looseObject({
   sub: z.uuid(),
@@ -16,6 +16,6 @@ export const tiClaimsSchema: z.ZodType<TIToken> = z.looseObject({
   iss: z.string().optional(),
   exp: numericDate,
   iat: numericDate,
-  nbf: numericDate,
+  nbf: numericDate.optional(),
   jti: z.string().optional(),
 })

@@ -8,45 +8,54 @@ import {
   type LocalKeyResolver,
   supportedAlgorithms,
 } from '../keys/keys'
-import { type TIToken, taskInstanceClaims } from '../profile/task-instance'
+import type { AnyProfile, ClaimsOf } from '../profile/profile'
+import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import { checkToken, type GatedToken, type GateOptions, headerCache } from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 import { registeredClaims } from './claims'
 import { importSecret, keyFits, subtleParams } from './signature'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
-export interface VerifyOptions extends KeyOptions {
+export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> extends KeyOptions {
   /** Algorithms accepted in the token header. Required: there is no default allow-list. */
   algorithms: readonly Algorithm[]
-  /** Accepted audiences; a token must carry one of them. Default: `['urn:airflow.apache.org:task']`. */
+  /** How claims are read: `taskInstanceProfile` or `accessTokenProfile(…)`. Default: `taskInstanceProfile`. */
+  profile?: P
+  /**
+   * Accepted audiences; a token must carry one of them. Default: the profile's (task instance:
+   * `['urn:airflow.apache.org:task']`; access token: none, `aud` not checked).
+   */
   audience?: string | readonly string[]
-  /** When set, the `iss` a token must carry. Default: none (not checked). */
+  /** When set, the `iss` a token must carry. Default: `openIdIssuer` when set, else none (not checked). */
   issuer?: string
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default: `10`. */
   leeway?: number
   /** Longest token accepted, in characters. Default: `8192`. */
   maxTokenLength?: number
-  /** `realm` of the `WWW-Authenticate` challenges. Default: `'execution-api'`. */
+  /** `realm` of the `WWW-Authenticate` challenges. Default: the profile's (`'execution-api'`, `'api'`). */
   realm?: string
   /** Replaces the key lookup entirely (tests, custom key stores). Default: built from the key options. */
   getKey?: KeyResolver
   /** `fetch` used for `jwksUrl`. Default: the global `fetch`. */
   fetch?: typeof fetch
   /** Remember verified tokens (per isolate, see `TokenCache`); `true` for the defaults. Default: off. */
-  cache?: boolean | TokenCacheOptions | TokenCache
+  // biome-ignore lint/suspicious/noExplicitAny: a cache of the profile's claims
+  cache?: boolean | TokenCacheOptions | TokenCache<any>
 }
 
 export const defaultAudience = 'urn:airflow.apache.org:task'
 export const defaultRealm = 'execution-api'
 
 /** Verifies one compact JWS token, resolving to its typed claims or rejecting with an `AuthError`. */
-export type Verifier = (token: string) => Promise<TIToken>
-
-const required = ['sub', 'aud', 'exp', 'iat', 'nbf']
+export type Verifier<Claims = ClaimsOf<TaskInstanceProfile>> = (token: string) => Promise<Claims>
 
 // Options every verifier checks the same way, when it is created.
-const prepare = (options: SignatureOptions, payload: GateOptions['payload']) => {
-  const realm = options.realm ?? defaultRealm
+const prepare = (
+  options: SignatureOptions,
+  payload: GateOptions['payload'],
+  fallbackRealm: string,
+) => {
+  const realm = options.realm ?? fallbackRealm
   if (!options.algorithms?.length) throw new TypeError('"algorithms" is required')
   for (const alg of options.algorithms) {
     if (!(supportedAlgorithms as readonly string[]).includes(alg)) {
@@ -119,7 +128,10 @@ const signatureHolds = (gated: GatedToken, key: CryptoKey): Promise<boolean> =>
   )
 
 /** The options of the signature layer alone: keys, allow-list, size cap. */
-export type SignatureOptions = Omit<VerifyOptions, 'audience' | 'issuer' | 'leeway' | 'cache'>
+export type SignatureOptions = Omit<
+  VerifyOptions,
+  'audience' | 'issuer' | 'leeway' | 'cache' | 'profile'
+>
 
 /** A verified compact JWS whose payload is any bytes: what the signature layer gives. */
 export interface VerifiedJws {
@@ -138,7 +150,7 @@ export interface VerifiedJws {
 export const createJwsVerifier = (
   options: SignatureOptions,
 ): ((token: string) => Promise<VerifiedJws>) => {
-  const { gate, keyFor, badSignature } = prepare(options, 'bytes')
+  const { gate, keyFor, badSignature } = prepare(options, 'bytes', defaultRealm)
   return async (token: string): Promise<VerifiedJws> => {
     const gated = checkToken(token, gate)
     let key = keyFor(gated.header)
@@ -161,34 +173,41 @@ export const createJwsVerifier = (
  * Creates a verifier: the strict gate first (length, canonical base64url, JSON objects, allowed
  * `alg`, finite dates; no key lookup, no crypto), then the signature (keys imported once, in this
  * closure) over the segments the gate decoded, then `aud`, `iss`, `exp`/`nbf`/`iat` with leeway and
- * the required claims, then the task instance profile's claims: each in plain code, on the payload
- * the gate parsed once.
+ * the profile's required claims, then the profile's claims: each in plain code, once, on the
+ * payload the gate parsed.
  *
  * @example
  * const verify = createVerifier({ secret, algorithms: ['HS512'] })
  * const token = await verify(compactJws)
  */
-export const createVerifier = (options: VerifyOptions): Verifier => {
-  const { realm, gate, getKey, keyFor, badSignature } = prepare(options, 'claims')
+export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
+  options: VerifyOptions<P>,
+): Verifier<ClaimsOf<P>> => {
+  const profile: AnyProfile = options.profile ?? taskInstanceProfile
+  if (typeof profile?.check !== 'function') throw new TypeError('"profile" must be a token profile')
+  const { realm, gate, getKey, keyFor, badSignature } = prepare(options, 'claims', profile.realm)
   const leeway = options.leeway ?? 10
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
   const audience =
     typeof options.audience === 'string'
       ? [options.audience]
-      : [...(options.audience ?? [defaultAudience])]
-  if (!audience.length || !audience.every((a) => typeof a === 'string' && a)) {
+      : options.audience || profile.audience
+        ? [...(options.audience ?? profile.audience ?? [])]
+        : undefined
+  if (audience && (!audience.length || !audience.every((a) => typeof a === 'string' && a))) {
     throw new TypeError('"audience" must name at least one audience, as strings')
   }
+  const issuer = options.issuer ?? (options.openIdIssuer && String(options.openIdIssuer))
   const registered = registeredClaims({
     realm,
-    required,
+    required: profile.requiredClaims,
     audience,
-    issuer: options.issuer,
+    issuer: issuer || undefined,
     leeway,
   })
-  const profile = taskInstanceClaims(realm)
+  const { check } = profile
 
-  const verify: Verifier = async (token) => {
+  const verify: Verifier<ClaimsOf<P>> = async (token) => {
     const gated = checkToken(token, gate)
     let key = keyFor(gated.header)
     if (!(key instanceof CryptoKey)) key = await key
@@ -201,8 +220,13 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
     if (!holds) throw badSignature()
     const payload = gated.payload as Record<string, unknown>
     registered(payload)
-    return profile(payload)
+    // The profile reads the claims: once, synchronously, on the payload parsed for this token.
+    const problem = check(payload)
+    if (problem !== undefined) throw new InvalidTokenError(realm, problem)
+    return payload as ClaimsOf<P>
   }
   if (!options.cache) return verify
-  return withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents)
+  return withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents) as Verifier<
+    ClaimsOf<P>
+  >
 }

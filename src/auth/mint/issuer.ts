@@ -20,6 +20,12 @@ export interface IssuerOptions {
   expirationTime?: number
   /** Workload token lifetime in seconds. Default: `600`. */
   workloadExpirationTime?: number
+  /**
+   * Longest token minted, in characters: a token the verifiers would refuse as too long is never
+   * handed out (an exchange or refresh carries every extra claim over). Default: `8192`, the
+   * verifier's default.
+   */
+  maxTokenLength?: number
 }
 
 export interface MintOptions {
@@ -66,6 +72,10 @@ const lifetime = (value: number | undefined, option: string) => {
  */
 export const createIssuer = (options: IssuerOptions): Issuer => {
   const expirationTime = lifetime(options.expirationTime, 'expirationTime')
+  const maxTokenLength = options.maxTokenLength ?? 8192
+  if (!Number.isInteger(maxTokenLength) || maxTokenLength <= 0) {
+    throw new TypeError('"maxTokenLength" must be a positive integer')
+  }
   const workloadExpirationTime = lifetime(options.workloadExpirationTime, 'workloadExpirationTime')
   const audience =
     typeof options.audience === 'string'
@@ -111,7 +121,13 @@ export const createIssuer = (options: IssuerOptions): Issuer => {
         .setExpirationTime(now + ttl)
         .setJti(crypto.randomUUID())
       if (options.issuer) jwt.setIssuer(options.issuer)
-      return jwt.sign(await signingKey())
+      const token = await jwt.sign(await signingKey())
+      if (token.length > maxTokenLength) {
+        throw new RangeError(
+          `The minted token has ${token.length} characters, over "maxTokenLength" (${maxTokenLength})`,
+        )
+      }
+      return token
     },
     async jwks() {
       return { keys: publicJwk ? [publicJwk] : [] }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { policyRefused } from '../policy/policy'
 import type { TIToken } from '../profile/task-instance'
 import type { Issuer } from './issuer'
 
@@ -32,7 +33,8 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
   async function tokenRefresh(c, next) {
     await next()
     const token = c.get('tiToken') as TIToken | undefined
-    if (!token) return
+    // A token the route's policy refused is verified but not allowed here: no fresh one for it.
+    if (!token || policyRefused(c)) return
     const due =
       token.scope === 'workload'
         ? exchange && c.res.status >= 200 && c.res.status < 300

@@ -50,12 +50,21 @@ export const compilePolicy = (
   const checks: [string, ScopeChecker][] = []
   for (const scope of scopes) {
     if (scope === 'ti:self' || scope.startsWith('token:')) continue
-    const check = checkers[scope]
-    if (!check) throw new Error(`Unknown scope "${scope}": register a checker for it (${where})`)
+    // Own properties only: `constructor` or `toString` must not find Object.prototype's members.
+    const check = Object.hasOwn(checkers, scope) ? checkers[scope] : undefined
+    if (typeof check !== 'function')
+      throw new Error(`Unknown scope "${scope}": register a checker for it (${where})`)
     checks.push([scope, check])
   }
   return { scopes: [...scopes], tokenTypes, tiSelf, checks }
 }
+
+// Requests whose route policy refused them, so the refresh after them mints nothing, even when an
+// `app.use(prefix, auth)` in front already put the verified token on the context.
+const refused = new WeakSet<Request>()
+
+/** Whether a policy guard refused this request (its token must not be refreshed). */
+export const policyRefused = (c: Context): boolean => refused.has(c.req.raw)
 
 /**
  * The policy guard of one route: verification through the shared memo, then token type, `ti:self`
@@ -69,6 +78,7 @@ export const guard = (auth: JwtAuth, policy: RoutePolicy): MiddlewareHandler => 
   const { tokenTypes, tiSelf, checks } = policy
   return async function policyGuard(c, next) {
     const token = await auth.authenticate(c)
+    refused.add(c.req.raw)
     if (!tokenTypes.includes(token.scope)) {
       throw new TokenTypeNotAllowedError(realm, token.scope, tokenTypes)
     }
@@ -85,6 +95,7 @@ export const guard = (auth: JwtAuth, policy: RoutePolicy): MiddlewareHandler => 
       if (!(await check(c, token))) throw new ScopeDeniedError(realm, scope)
     }
     // Only a token that passed the policy reaches handlers and the refresh.
+    refused.delete(c.req.raw)
     c.set('tiToken', token)
     await next()
   }

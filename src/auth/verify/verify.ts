@@ -8,7 +8,7 @@ import {
   supportedAlgorithms,
 } from '../keys/keys'
 import { type TIToken, tiClaimsSchema } from '../profile/task-instance'
-import { checkToken, type GateOptions } from '../token/gate'
+import { checkToken, type GateOptions, mediaType } from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
@@ -23,6 +23,13 @@ export interface VerifyOptions extends KeyOptions {
   leeway?: number
   /** Longest token accepted, in characters. Default: `8192`. */
   maxTokenLength?: number
+  /**
+   * `typ` header values accepted (RFC 8725 §3.11), compared case-insensitively, `application/`
+   * optional (RFC 7515 §4.1.9). Default: `['JWT']`.
+   */
+  types?: readonly string[]
+  /** Refuse a token without `typ`. Default: `false` (absent `typ` is accepted). */
+  requireType?: boolean
   /** `realm` of the `WWW-Authenticate` challenges. Default: `'execution-api'`. */
   realm?: string
   /** Replaces the key lookup entirely (tests, custom key stores). Default: built from the key options. */
@@ -42,22 +49,23 @@ export type Verifier = (token: string) => Promise<TIToken>
 const required = ['sub', 'aud', 'exp', 'iat', 'nbf']
 
 // Messages of jose's claim errors, reworded for `error_description`: short, and never the token.
-const describeClaimFailure = (claim: string | undefined) => {
+const describeClaimFailure = (claim: string | undefined, reason?: string) => {
   if (claim === 'aud') return 'The token is not meant for this audience'
   if (claim === 'iss') return 'The token issuer is not trusted'
-  if (claim === 'nbf') return 'The token is not valid yet'
+  // jose says `missing` for an absent claim: only a present `nbf` can be "not valid yet".
+  if (claim === 'nbf' && reason === 'check_failed') return 'The token is not valid yet'
   if (claim) return `The token's "${claim}" claim is missing or invalid`
   return 'The token claims are invalid'
 }
 
 const translate = (error: unknown, realm: string): AuthError => {
   if (error instanceof AuthError) return error
-  const { code, claim } = error as { code?: string; claim?: string }
+  const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string }
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return new ExpiredTokenError(realm)
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      return new InvalidTokenError(realm, describeClaimFailure(claim), error)
+      return new InvalidTokenError(realm, describeClaimFailure(claim, reason), error)
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return new InvalidTokenError(realm, 'The token signature is invalid', error)
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
@@ -81,12 +89,24 @@ const prepare = (options: SignatureOptions, payload: GateOptions['payload']) => 
     throw new TypeError('"maxTokenLength" must be a positive integer')
   }
   const gate: GateOptions = { realm, maxLength, algorithms: new Set(options.algorithms), payload }
+  // Types are a claims-set matter: a plain JWS (the signature layer alone) carries any `typ`.
+  if (payload === 'claims') {
+    const { types = ['JWT'], requireType = false } = options as VerifyOptions
+    if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && t)) {
+      throw new TypeError('"types" must be a list of non-empty strings')
+    }
+    gate.types = new Set(types.map(mediaType))
+    gate.requireType = requireType
+  }
   const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
   return { realm, gate, getKey }
 }
 
 /** The options of the signature layer alone: keys, allow-list, size cap. */
-export type SignatureOptions = Omit<VerifyOptions, 'audience' | 'issuer' | 'leeway' | 'cache'>
+export type SignatureOptions = Omit<
+  VerifyOptions,
+  'audience' | 'issuer' | 'leeway' | 'cache' | 'types' | 'requireType'
+>
 
 /** A verified compact JWS whose payload is any bytes: what the signature layer gives. */
 export interface VerifiedJws {

@@ -192,6 +192,12 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     if (remote) return remote(header)
     throw new InvalidTokenError(realm, 'No key matches the token')
   }
-  // Lets a token cache in front of the verifier forget everything when the remote set rotates.
-  return remote ? Object.assign(resolve, { onKeySetChange: remote.onKeySetChange }) : resolve
+  // Lets a token cache in front of the verifier forget everything when the remote set rotates, and
+  // the middleware keep a background refresh alive (`waitUntil`).
+  return remote
+    ? Object.assign(resolve, {
+        onKeySetChange: remote.onKeySetChange,
+        refreshing: remote.refreshing,
+      })
+    : resolve
 }

@@ -1,4 +1,6 @@
+import { bigintOf, nistCurves } from '../keys/curves'
 import type { TIToken } from '../profile/task-instance'
+import { decodeBase64url } from '../token/gate'
 
 /** How verified tokens are remembered. Opt-in: by default every request verifies its token. */
 export interface TokenCacheOptions {
@@ -39,8 +41,51 @@ const deepFreeze = <T>(value: T): T => {
   return value
 }
 
+// ECDSA signature length in base64url characters → the curve order that bounds `s`.
+const ecdsaOrders = new Map([
+  [86, { alg: 'ES256', n: nistCurves['P-256']?.n as bigint, size: 32 }],
+  [128, { alg: 'ES384', n: nistCurves['P-384']?.n as bigint, size: 48 }],
+  [176, { alg: 'ES512', n: nistCurves['P-521']?.n as bigint, size: 66 }],
+])
+
+const encodeSegment = (bytes: Uint8Array) => {
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+}
+
 /**
- * Verified tokens of one isolate, keyed by the exact token text: bounded in entries (least recently
+ * The one spelling of a token the cache keys on. An ECDSA signature (r, s) has a twin (r, n − s)
+ * that verifies just as well; signers produce either, so neither is refused, but both must be one
+ * entry (one `delete` forgets both). The twin is mapped to its low-S form; anything else is itself.
+ */
+export const canonicalToken = (token: string): string => {
+  const dot = token.lastIndexOf('.')
+  const order = ecdsaOrders.get(token.length - dot - 1)
+  if (!order) return token
+  const header = decodeBase64url(token.slice(0, token.indexOf('.')))
+  const signature = decodeBase64url(token.slice(dot + 1))
+  if (!header || !signature) return token
+  let alg: unknown
+  try {
+    alg = JSON.parse(new TextDecoder().decode(header))?.alg
+  } catch {
+    return token
+  }
+  if (alg !== order.alg) return token
+  const s = bigintOf(signature.subarray(order.size))
+  if (s <= order.n >> 1n || s >= order.n) return token
+  let low = order.n - s
+  const canonical = signature.slice()
+  for (let i = canonical.length - 1; i >= order.size; i--) {
+    canonical[i] = Number(low & 0xffn)
+    low >>= 8n
+  }
+  return `${token.slice(0, dot + 1)}${encodeSegment(canonical)}`
+}
+
+/**
+ * Verified tokens of one isolate, keyed by the token's one spelling (`canonicalToken`): bounded in entries (least recently
  * used evicted) and in life (never past `exp`, at most `maxAge`). Holds successes only. The
  * trade-off: a token whose key is revoked keeps working until its entry ends, unless `clear()` is
  * called when the key set changes.
@@ -69,7 +114,8 @@ export class TokenCache {
   }
 
   /** The claims of a token verified earlier and still valid at `now` (epoch ms), else `undefined`. */
-  get(token: string, now: number = Date.now()): TIToken | undefined {
+  get(text: string, now: number = Date.now()): TIToken | undefined {
+    const token = canonicalToken(text)
     const entry = this.#entries.get(token)
     if (!entry) return undefined
     this.#entries.delete(token)
@@ -80,7 +126,8 @@ export class TokenCache {
   }
 
   /** Remembers a token that just verified; `leeway` in seconds, as the verifier applies it. */
-  set(token: string, claims: TIToken, leeway: number, now: number = Date.now()): void {
+  set(text: string, claims: TIToken, leeway: number, now: number = Date.now()): void {
+    const token = canonicalToken(text)
     const until = Math.min(now + this.maxAge * 1000, (claims.exp + leeway) * 1000)
     if (until <= now) return
     this.#entries.delete(token)
@@ -96,7 +143,7 @@ export class TokenCache {
 
   /** Forgets one token (e.g. one known to be revoked). */
   delete(token: string): boolean {
-    return this.#entries.delete(token)
+    return this.#entries.delete(canonicalToken(token))
   }
 
   /** Forgets every token: call it when the key set changes, so no token outlives its key here. */

@@ -33,12 +33,24 @@ export const jwtAuth = (options: VerifyOptions): JwtAuth => {
   // Keyed by the request: one verification per request, none shared between requests.
   const memo = new WeakMap<Request, Promise<TIToken>>()
 
+  const { refreshing } = verify as { refreshing?: () => Promise<void> | undefined }
+  // A key set refreshing behind this request must outlive it: on Workers, through `waitUntil`.
+  const keepAlive = (c: Context) => {
+    const work = refreshing?.()
+    if (!work) return
+    try {
+      c.executionCtx.waitUntil(work)
+    } catch {
+      // No execution context (Node, Bun, Deno, tests): the promise runs on by itself.
+    }
+  }
+
   const authenticate = (c: Context): Promise<TIToken> => {
     let verified = memo.get(c.req.raw)
     if (!verified) {
-      verified = Promise.resolve().then(() =>
-        verify(readBearer(c.req.header('authorization'), realm)),
-      )
+      verified = Promise.resolve()
+        .then(() => verify(readBearer(c.req.header('authorization'), realm)))
+        .finally(() => keepAlive(c))
       memo.set(c.req.raw, verified)
     }
     return verified

@@ -189,6 +189,10 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
     }
     return parsed.data
   }
-  if (!options.cache) return verify
-  return withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents)
+  // The key set's background refresh, for the middleware to hand to `waitUntil`.
+  const refreshing = (getKey as { refreshing?: () => Promise<void> | undefined }).refreshing
+  const verifier = options.cache
+    ? withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents)
+    : verify
+  return refreshing ? Object.assign(verifier, { refreshing }) : verifier
 }

@@ -173,9 +173,7 @@ test('a hanging endpoint: known kids answered at once, an unknown kid waits at m
   const stranger = await (await newSigner()).sign()
   const started = performance.now()
   const [known, unknown] = await Promise.all([
-    Promise.all(
-      tokens.map(async (t) => [await outcome(verify(t)), performance.now() - started]),
-    ),
+    Promise.all(tokens.map(async (t) => [await outcome(verify(t)), performance.now() - started])),
     outcome(verify(stranger)).then((status) => [status, performance.now() - started]),
   ])
   for (const [status, ms] of known) {

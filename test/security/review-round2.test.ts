@@ -70,7 +70,7 @@ describe('1. Ed25519 points that are not sound keys', () => {
     const app = appWith({
       algorithms: ['EdDSA'],
       jwksUrl: 'https://keys.test/jwks.json',
-      fetch: keySet([good.jwk, okpKey(b64u(new Uint8Array(32)), 'zero')]) as typeof fetch,
+      fetch: keySet([good.jwk, okpKey(b64u(hex(smallOrder[0] as string)), 'zero')]) as typeof fetch,
     })
     const res = await app.request('/x', bearer(forged('zero')))
     expect(res.status).toBe(401)

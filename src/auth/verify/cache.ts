@@ -54,6 +54,20 @@ const encodeSegment = (bytes: Uint8Array) => {
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }
 
+// The `alg` of a header segment. An issuer's tokens share one header, so a few are remembered:
+// a cache hit costs a lookup, not a decode.
+const headerAlgs = new Map<string, unknown>()
+const algOf = (segment: string) => {
+  if (headerAlgs.has(segment)) return headerAlgs.get(segment)
+  let alg: unknown
+  try {
+    alg = JSON.parse(new TextDecoder().decode(decodeBase64url(segment)))?.alg
+  } catch {}
+  if (headerAlgs.size >= 64) headerAlgs.clear()
+  headerAlgs.set(segment, alg)
+  return alg
+}
+
 /**
  * The one spelling of a token the cache keys on. An ECDSA signature (r, s) has a twin (r, n − s)
  * that verifies just as well; signers produce either, so neither is refused, but both must be one
@@ -62,17 +76,9 @@ const encodeSegment = (bytes: Uint8Array) => {
 export const canonicalToken = (token: string): string => {
   const dot = token.lastIndexOf('.')
   const order = ecdsaOrders.get(token.length - dot - 1)
-  if (!order) return token
-  const header = decodeBase64url(token.slice(0, token.indexOf('.')))
+  if (!order || algOf(token.slice(0, token.indexOf('.'))) !== order.alg) return token
   const signature = decodeBase64url(token.slice(dot + 1))
-  if (!header || !signature) return token
-  let alg: unknown
-  try {
-    alg = JSON.parse(new TextDecoder().decode(header))?.alg
-  } catch {
-    return token
-  }
-  if (alg !== order.alg) return token
+  if (!signature) return token
   const s = bigintOf(signature.subarray(order.size))
   if (s <= order.n >> 1n || s >= order.n) return token
   let low = order.n - s

@@ -48,7 +48,8 @@ export const createTaskClient = <App extends AnyHono>(
     (response.status < 300 || response.status > 399) &&
     (!response.url || new URL(response.url).origin === origin)
   const swapping: typeof fetch = async (input, init) => {
-    const response = await send(input, init)
+    // The bearer token goes to the API only: a redirect is answered to the caller, not followed.
+    const response = await send(input, { ...init, redirect: init?.redirect ?? 'manual' })
     const fresh = fromApi(response) ? response.headers.get(refreshedTokenHeader) : null
     if (fresh && fresh !== token) {
       token = fresh

@@ -65,6 +65,21 @@ describe('1. Ed25519 points that are not sound keys', () => {
     )
   })
 
+  it('as an extractable CryptoKey: checked on first use, the forged token gets 401', async () => {
+    const x = b64u(hex(smallOrder[0] as string))
+    const key = await crypto.subtle.importKey(
+      'jwk',
+      { kty: 'OKP', crv: 'Ed25519', x },
+      'Ed25519',
+      true,
+      ['verify'],
+    )
+    const app = appWith({ algorithms: ['EdDSA'], publicKeys: [{ key, alg: 'EdDSA', kid: 'zero' }] })
+    const res = await app.request('/x', bearer(forged('zero')))
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toContain('The key for this token cannot verify it')
+  })
+
   it('through jwksUrl: the small-order key is dropped, the forged token gets 401', async () => {
     const good = await ed25519Signer('good')
     const app = appWith({
@@ -292,6 +307,23 @@ describe('9. the client takes Refreshed-API-Token from the API only', () => {
     )
     await call(client)
     expect(client.token).toBe('fresh')
+  })
+})
+
+describe('9. the client does not follow redirects with the bearer token', () => {
+  it('asks fetch for redirect: manual unless told otherwise', async () => {
+    const seen: (RequestInit['redirect'] | undefined)[] = []
+    // biome-ignore lint/suspicious/noExplicitAny: an untyped app: only the request init matters
+    const client = createTaskClient<Hono<any, any, any>>('https://api.test', {
+      token: 't',
+      fetch: async (_, init) => {
+        seen.push(init?.redirect)
+        return new Response('{}')
+      },
+    })
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    await (client.api as any).x.$get()
+    expect(seen).toEqual(['manual'])
   })
 })
 

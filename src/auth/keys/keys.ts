@@ -111,12 +111,23 @@ const once = <T>(make: () => Promise<T>) => {
   }
 }
 
+// A CryptoKey's point or modulus can only be read asynchronously, so the checks a JWK passes at
+// creation (small-order and off-curve points, ROCA) run on first use for an extractable key; one
+// that fails never verifies anything. A non-extractable key cannot be read, so is not checked.
+const checkedCryptoKey = async (key: CryptoKey) => {
+  if (!key.extractable) return key
+  const { key_ops: _, ext: __, ...jwk } = (await crypto.subtle.exportKey('jwk', key)) as JsonWebKey
+  const problem = jwkProblem(jwk as JWK)
+  if (problem) throw new TypeError(`"publicKeys" has a key that ${problem}`)
+  return key
+}
+
 const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
   if (entry && 'key' in entry && typeof entry.key === 'object') {
     const { key, alg, kid } = entry as CryptoKeyEntry
     const problem = cryptoKeyProblem(key, alg)
     if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
-    return { alg, kid, key: async () => key }
+    return { alg, kid, key: once(() => checkedCryptoKey(key)) }
   }
   const jwk = entry as JWK
   const problem = jwkProblem(jwk)
@@ -188,7 +199,11 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     if (hmac) return hmac()
     if (!isAsymmetric(alg)) throw new InvalidTokenError(realm, 'No key matches the token')
     const candidates = locals.filter((k) => (kid === undefined || k.kid === kid) && k.alg === alg)
-    if (candidates.length === 1) return (candidates[0] as LocalKey).key()
+    if (candidates.length === 1) {
+      return (candidates[0] as LocalKey).key().catch((error: unknown) => {
+        throw new InvalidTokenError(realm, 'The key for this token cannot verify it', error)
+      })
+    }
     if (remote) return remote(header)
     throw new InvalidTokenError(realm, 'No key matches the token')
   }

@@ -130,7 +130,7 @@ test('down or hanging after a success → the last good set keeps verifying, bou
   const started = performance.now()
   assert.equal(await outcome(verify(token)), 200)
   const elapsed = performance.now() - started
-  assert.ok(elapsed < 150, `waited ${elapsed} ms for a hanging endpoint`)
+  assert.ok(elapsed < 200, `waited ${elapsed} ms for a hanging endpoint`)
   await sleep(350) // the hanging refresh times out behind the scenes
 
   await ks.close()
@@ -178,7 +178,7 @@ test('a hanging endpoint: known kids answered at once, an unknown kid waits at m
   ])
   for (const [status, ms] of known) {
     assert.equal(status, 200)
-    assert.ok(ms < 150, `a known kid waited ${ms} ms`)
+    assert.ok(ms < 200, `a known kid waited ${ms} ms`)
   }
   assert.equal(unknown[0], 401)
   assert.ok(unknown[1] >= 250 && unknown[1] < 1500, `the unknown kid waited ${unknown[1]} ms`)

@@ -503,6 +503,36 @@ describe('smaller findings', () => {
     expect(decodeJwt(fresh)).toMatchObject({ sub: tiId, scope: 'execution' })
   })
 
+  it('a near-expiry refresh that would exceed the limit is skipped, never 500 or an over-long token', async () => {
+    const jwk = await generateSigningJwk()
+    const issuer = createIssuer({ privateJwk: jwk })
+    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
+    const app = routeTable(
+      defineGroup({
+        path: '/ti/:task_instance_id',
+        scopes: ['ti:self'],
+        routes: [defineRoute({ method: 'put', path: '/heartbeat', handler: ok })],
+      }),
+      { auth, issuer },
+    ).mount(new Hono())
+    // Signed elsewhere, without `jti` and 8,150 characters long: re-minted, it gains a `jti`.
+    const key = await crypto.subtle.importKey('jwk', jwk as JsonWebKey, 'Ed25519', false, ['sign'])
+    const iat = Math.floor(Date.now() / 1000) - 550
+    const body = { sub: tiId, aud: 'urn:airflow.apache.org:task', iat, nbf: iat, exp: iat + 600 }
+    const sign = async (pad: string) => {
+      const input = `${b64u(JSON.stringify({ alg: 'EdDSA', kid: jwk.kid }))}.${b64u(JSON.stringify({ ...body, pad }))}`
+      const sig = await crypto.subtle.sign('Ed25519', key, new TextEncoder().encode(input))
+      return `${input}.${b64u(new Uint8Array(sig))}`
+    }
+    let token = await sign('')
+    token = await sign('x'.repeat(Math.floor(((8150 - token.length) * 3) / 4)))
+    expect(token.length).toBeGreaterThan(8100)
+    expect(token.length).toBeLessThanOrEqual(8192)
+    const res = await app.request(`/ti/${tiId}/heartbeat`, { method: 'PUT', ...bearer(token) })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('refreshed-api-token')).toBeNull()
+  })
+
   it('a token without nbf is not described as "not valid yet"', async () => {
     const signer = await ed25519Signer()
     const app = appWith({ algorithms: ['EdDSA'], publicKeys: [signer.jwk] })

@@ -51,7 +51,7 @@ const joinPath = (prefix: string, path: string) =>
 
 // What a path matches, whatever its parameters are called: `/ti/:id/info` and
 // `/ti/:task_instance_id/info` serve the same requests, so they get the same shape.
-const pathShape = (path: string) => path.replace(/:[^/{?]+/g, ':')
+const pathShape = (path: string) => path.replace(/\/:[^/{?]+/g, '/:')
 
 interface Compiled {
   route: TableRoute

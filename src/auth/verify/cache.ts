@@ -91,8 +91,8 @@ export const canonicalToken = (token: string): string => {
 }
 
 /**
- * Verified tokens of one isolate, keyed by the token's one spelling (`canonicalToken`): bounded in entries (least recently
- * used evicted) and in life (never past `exp`, at most `maxAge`). Holds successes only. The
+ * Verified tokens of one isolate, keyed by the token's one spelling (`canonicalToken`): bounded
+ * in entries (least recently used evicted) and in life (never past `exp`, at most `maxAge`). Holds successes only. The
  * trade-off: a token whose key is revoked keeps working until its entry ends, unless `clear()` is
  * called when the key set changes.
  *

@@ -1,4 +1,4 @@
-import { bigintOf, nistCurves } from '../keys/curves'
+import { nistCurves } from '../keys/curves'
 import type { TIToken } from '../profile/task-instance'
 import { decodeBase64url } from '../token/gate'
 
@@ -41,12 +41,35 @@ const deepFreeze = <T>(value: T): T => {
   return value
 }
 
-// ECDSA signature length in base64url characters → the curve order that bounds `s`.
-const ecdsaOrders = new Map([
-  [86, { alg: 'ES256', n: nistCurves['P-256']?.n as bigint, size: 32 }],
-  [128, { alg: 'ES384', n: nistCurves['P-384']?.n as bigint, size: 48 }],
-  [176, { alg: 'ES512', n: nistCurves['P-521']?.n as bigint, size: 66 }],
-])
+// Big-endian bytes of a non-negative integer, `size` of them.
+const bytesOf = (value: bigint, size: number) => {
+  const bytes = new Uint8Array(size)
+  for (let i = size - 1, rest = value; i >= 0; i--, rest >>= 8n) bytes[i] = Number(rest & 0xffn)
+  return bytes
+}
+
+// ECDSA signature length in base64url characters → the curve order that bounds `s`, and half of
+// it, as bytes: a cache hit compares and subtracts bytes, never BigInts.
+const ecdsaOrders = new Map<number, { alg: string; size: number; n: Uint8Array; half: Uint8Array }>(
+  (
+    [
+      [86, 'ES256', 'P-256', 32],
+      [128, 'ES384', 'P-384', 48],
+      [176, 'ES512', 'P-521', 66],
+    ] as const
+  ).map(([length, alg, crv, size]) => {
+    const n = nistCurves[crv]?.n as bigint
+    return [length, { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) }]
+  }),
+)
+
+// Compares two big-endian byte strings of one length: negative, zero or positive.
+const compare = (a: Uint8Array, b: Uint8Array) => {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number)
+  }
+  return 0
+}
 
 const encodeSegment = (bytes: Uint8Array) => {
   let binary = ''
@@ -79,13 +102,15 @@ export const canonicalToken = (token: string): string => {
   if (!order || algOf(token.slice(0, token.indexOf('.'))) !== order.alg) return token
   const signature = decodeBase64url(token.slice(dot + 1))
   if (!signature) return token
-  const s = bigintOf(signature.subarray(order.size))
-  if (s <= order.n >> 1n || s >= order.n) return token
-  let low = order.n - s
+  const s = signature.subarray(order.size)
+  if (compare(s, order.half) <= 0 || compare(s, order.n) >= 0) return token
+  // n − s, byte by byte with a borrow, into the signature's second half.
   const canonical = signature.slice()
-  for (let i = canonical.length - 1; i >= order.size; i--) {
-    canonical[i] = Number(low & 0xffn)
-    low >>= 8n
+  let borrow = 0
+  for (let i = order.size - 1; i >= 0; i--) {
+    const d = (order.n[i] as number) - (s[i] as number) - borrow
+    borrow = d < 0 ? 1 : 0
+    canonical[order.size + i] = d & 0xff
   }
   return `${token.slice(0, dot + 1)}${encodeSegment(canonical)}`
 }

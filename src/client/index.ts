@@ -42,9 +42,15 @@ export const createTaskClient = <App extends AnyHono>(
   if (!options.token) throw new TypeError('"token" is required')
   let token = options.token
   const send = options.fetch ?? fetch
+  const origin = new URL(baseUrl).origin
+  // A token handed over by a redirect, or by whatever origin a redirect led to, is not the API's.
+  const fromApi = (response: Response) =>
+    (response.status < 300 || response.status > 399) &&
+    (!response.url || new URL(response.url).origin === origin)
   const swapping: typeof fetch = async (input, init) => {
-    const response = await send(input, init)
-    const fresh = response.headers.get(refreshedTokenHeader)
+    // The bearer token goes to the API only: a redirect is answered to the caller, not followed.
+    const response = await send(input, { ...init, redirect: init?.redirect ?? 'manual' })
+    const fresh = fromApi(response) ? response.headers.get(refreshedTokenHeader) : null
     if (fresh && fresh !== token) {
       token = fresh
       options.onToken?.(fresh)

@@ -56,6 +56,8 @@ const keyServer = (keys) => {
     if (state.mode === '500') return res.writeHead(500).end('oops')
     if (state.mode === 'redirect')
       return res.writeHead(302, { location: 'http://127.0.0.1:9/' }).end()
+    if (state.mode === 'body')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(state.body)
     res
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ keys: state.keys }))
@@ -123,10 +125,13 @@ test('down or hanging after a success → the last good set keeps verifying, bou
 
   ks.state.mode = 'hang'
   await sleep(220)
+  // The set is old: the refresh runs behind the request, which the cached set answers at once.
+  const token = await signer.sign()
   const started = performance.now()
-  assert.equal(await outcome(verify(await signer.sign())), 200)
+  assert.equal(await outcome(verify(token)), 200)
   const elapsed = performance.now() - started
-  assert.ok(elapsed >= 250 && elapsed < 1500, `hung for ${elapsed} ms`)
+  assert.ok(elapsed < 200, `waited ${elapsed} ms for a hanging endpoint`)
+  await sleep(350) // the hanging refresh times out behind the scenes
 
   await ks.close()
   await sleep(220)
@@ -148,5 +153,62 @@ test('500 and redirects count as unreachable → 503', async () => {
     })
     assert.equal(await outcome(verify(await signer.sign())), 503, mode)
     assert.equal(ks.state.hits, 1, `${mode}: the redirect is not followed`)
+  }
+})
+
+test('a hanging endpoint: known kids answered at once, an unknown kid waits at most the timeout', async () => {
+  const signer = await newSigner()
+  const ks = keyServer([signer.jwk])
+  servers.push(ks)
+  const port = await ks.listen()
+  const verify = lib.createVerifier({
+    algorithms: ['EdDSA'],
+    jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+    remoteKeySet: { ...timings, cacheMaxAge: 0 },
+  })
+  assert.equal(await outcome(verify(await signer.sign())), 200)
+  ks.state.mode = 'hang'
+  await sleep(220) // past the cooldown: the next use starts a refresh, which hangs
+  const tokens = await Promise.all(Array.from({ length: 20 }, () => signer.sign()))
+  const stranger = await (await newSigner()).sign()
+  const started = performance.now()
+  const [known, unknown] = await Promise.all([
+    Promise.all(tokens.map(async (t) => [await outcome(verify(t)), performance.now() - started])),
+    outcome(verify(stranger)).then((status) => [status, performance.now() - started]),
+  ])
+  for (const [status, ms] of known) {
+    assert.equal(status, 200)
+    assert.ok(ms < 200, `a known kid waited ${ms} ms`)
+  }
+  assert.equal(unknown[0], 401)
+  assert.ok(unknown[1] >= 250 && unknown[1] < 1500, `the unknown kid waited ${unknown[1]} ms`)
+  assert.equal(ks.state.hits, 2, 'one refresh, shared')
+})
+
+test('an answer without a usable key keeps the last good set and counts as failed', async () => {
+  const signer = await newSigner()
+  const bodies = [
+    '{"keys":[]}',
+    '{"keys":[1,null,"x"]}',
+    JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0', kid: 'o' }] }),
+    JSON.stringify({ keys: [{ ...signer.jwk, use: 'enc' }] }),
+    JSON.stringify({ keys: [{ ...signer.jwk, x: 'A'.repeat(43) }] }),
+  ]
+  for (const body of bodies) {
+    const ks = keyServer([signer.jwk])
+    servers.push(ks)
+    const port = await ks.listen()
+    const verify = lib.createVerifier({
+      algorithms: ['EdDSA'],
+      jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+      remoteKeySet: timings,
+    })
+    assert.equal(await outcome(verify(await signer.sign())), 200, body)
+    Object.assign(ks.state, { mode: 'body', body })
+    await sleep(220)
+    // An unknown kid makes it look again: the answer is useless, so nothing changes.
+    assert.equal(await outcome(verify(await (await newSigner()).sign())), 401, body)
+    assert.equal(ks.state.hits, 2, body)
+    assert.equal(await outcome(verify(await signer.sign())), 200, body)
   }
 })

@@ -17,6 +17,7 @@ type Mode =
   | 'bad-utf8'
   | 'huge'
   | 'stream'
+  | 'body'
 
 /** A key set endpoint whose behaviour a test switches, counting the fetches it receives. */
 const endpoint = (signers: Signer[]) => {
@@ -25,6 +26,7 @@ const endpoint = (signers: Signer[]) => {
     keys: signers.map((s) => s.jwk),
     fetches: 0,
     urls: [] as string[],
+    body: '',
   }
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     state.fetches++
@@ -52,6 +54,8 @@ const endpoint = (signers: Signer[]) => {
         return new Response(new Uint8Array([0x7b, 0xff, 0x7d]))
       case 'huge':
         return json(JSON.stringify({ keys: state.keys, pad: 'x'.repeat(200_000) }))
+      case 'body':
+        return json(state.body)
       case 'stream': {
         // No content-length, and bytes until someone stops reading.
         const chunk = new Uint8Array(16_384).fill(0x20)
@@ -212,10 +216,12 @@ describe('remote key set', () => {
 
   it('keys a set must not contribute are skipped: symmetric, encryption', async () => {
     const signer = await ed25519Signer()
+    const usable = await ed25519Signer()
     const ep = endpoint([])
     ep.state.keys = [
       { kty: 'oct', k: 'c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0cw', alg: 'HS256', kid: 'oct' },
       { ...signer.jwk, use: 'enc' },
+      usable.jwk,
     ] as Signer['jwk'][]
     const app = appWith({
       algorithms: ['EdDSA', 'HS256'],
@@ -226,6 +232,7 @@ describe('remote key set', () => {
     const secret = new TextEncoder().encode('secretsecretsecretsecretsecrets')
     const hs = await hs256(secret, { alg: 'HS256', kid: 'oct' }, claims())
     expect((await app.request('/x', bearer(hs))).status).toBe(401)
+    expect((await app.request('/x', bearer(await usable.token(claims())))).status).toBe(200)
   })
 
   it('a key set change is announced, so a token cache can forget', async () => {
@@ -237,14 +244,88 @@ describe('remote key set', () => {
       jwksUrl: 'https://keys.test/jwks.json',
       fetch: ep.fetch as typeof fetch,
       remoteKeySet: { ...fast, cacheMaxAge: 0 },
-    }) as KeyResolver & KeySetEvents
+    }) as KeyResolver & KeySetEvents & { refreshing: () => Promise<void> | undefined }
     let changes = 0
     getKey.onKeySetChange?.(() => changes++)
     await getKey({ alg: 'EdDSA', kid: signer.jwk.kid })
     ep.state.keys = [...ep.state.keys, (await ed25519Signer()).jwk]
     await sleep(160)
     await getKey({ alg: 'EdDSA', kid: signer.jwk.kid })
+    await getKey.refreshing() // the old set answered at once; the refresh ran behind it
     expect(ep.state.fetches).toBe(2)
     expect(changes).toBe(1)
+  })
+
+  it.each([
+    ['an empty set', () => '{"keys":[]}'],
+    ['junk entries', () => '{"keys":[1,null,"x"]}'],
+    [
+      'only a symmetric key',
+      () => '{"keys":[{"kty":"oct","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0","kid":"o"}]}',
+    ],
+    [
+      'the good key marked for encryption',
+      (s: Signer) => JSON.stringify({ keys: [{ ...s.jwk, use: 'enc' }] }),
+    ],
+  ])('200 with %s: the last good set stays, the fetch counts as failed', async (_, body) => {
+    const { ep, call, token, signer } = await setup({
+      ...fast,
+      cacheMaxAge: 60_000,
+      maxStaleness: 60_000,
+    })
+    expect((await call(token)).status).toBe(200)
+    ep.state.mode = 'body'
+    ep.state.body = body(signer)
+    await sleep(160)
+    const stranger = await ed25519Signer()
+    expect((await call(await stranger.token(claims()))).status).toBe(401) // triggers the refetch
+    expect(ep.state.fetches).toBe(2)
+    expect((await call(token)).status).toBe(200)
+    expect((await call(await signer.token(claims()))).status).toBe(200)
+  })
+
+  it('defaults, on a fake clock: an old set answers at once while the endpoint hangs; only an unknown kid waits, 5 s at most', async () => {
+    vi.useFakeTimers()
+    try {
+      const { ep, app, signer } = await setup({})
+      expect((await app.request('/x', bearer(await signer.token(claims())))).status).toBe(200)
+      ep.state.mode = 'slow'
+      await vi.advanceTimersByTimeAsync(600_000) // past cacheMaxAge: the next use refreshes
+      const known = await signer.token(claims())
+      let answered = false
+      const first = Promise.resolve(app.request('/x', bearer(known))).finally(() => {
+        answered = true
+      })
+      await vi.advanceTimersByTimeAsync(0)
+      expect(answered).toBe(true)
+      expect((await first).status).toBe(200)
+      expect(ep.state.fetches).toBe(2) // the refresh runs, hanging, behind the answer
+
+      const stranger = await (await ed25519Signer()).token(claims())
+      let settled = false
+      const waiting = Promise.resolve(app.request('/x', bearer(stranger))).finally(() => {
+        settled = true
+      })
+      await vi.advanceTimersByTimeAsync(4_000)
+      expect(settled).toBe(false) // it shares the refresh in flight
+      expect((await app.request('/x', bearer(known))).status).toBe(200) // others do not wait
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect((await waiting).status).toBe(401)
+      expect(ep.state.fetches).toBe(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('the refresh behind a request is handed to executionCtx.waitUntil', async () => {
+    const { ep, app, token } = await setup()
+    const ctx = { waitUntil: vi.fn(), passThroughOnException: () => {}, props: {} }
+    expect((await app.request('/x', bearer(token), {}, ctx)).status).toBe(200)
+    expect(ctx.waitUntil).not.toHaveBeenCalled() // a fetch that was waited for needs no help
+    await sleep(160)
+    ep.state.mode = 'slow'
+    expect((await app.request('/x', bearer(token), {}, ctx)).status).toBe(200)
+    expect(ctx.waitUntil).toHaveBeenCalledTimes(1)
+    await ctx.waitUntil.mock.calls[0]?.[0] // settles (never rejects) once the fetch times out
   })
 })

@@ -132,5 +132,7 @@ export const createDiscoveredKeySet = (
       listeners.push(listener)
       keys?.onKeySetChange(listener)
     },
+    // The discovered key set's background refresh, once there is one.
+    refreshing: () => keys?.refreshing(),
   })
 }

@@ -1,5 +1,16 @@
 import type { JWK } from 'jose'
 import { decodeBase64url } from '../token/gate'
+import {
+  bigintOf,
+  ed25519PointProblem,
+  ed25519SeedMatches,
+  hasRocaFingerprint,
+  modPow,
+  nistBaseMultiply,
+  nistCurves,
+  onNistCurve,
+  type Weierstrass,
+} from './curves'
 
 /** What an asymmetric algorithm needs of its key, as a JWK and as a Web Crypto key. */
 interface KeyNeeds {
@@ -94,13 +105,98 @@ export const jwkProblem = (jwk: JWK, allowPrivate = false): string | undefined =
     if (!isAsymmetric(jwk.alg)) return `has an unsupported "alg" (${String(jwk.alg)})`
     if (!jwkFits(jwk, jwk.alg)) return `does not fit its "alg" ${jwk.alg}`
   }
+  const problem = pointProblem(jwk)
+  if (problem || !allowPrivate || record.d === undefined) return problem
+  return privateProblem(jwk)
+}
+
+// A member as canonical base64url bytes, or `undefined`.
+const member = (jwk: JWK, name: string) => {
+  const value = (jwk as Record<string, unknown>)[name]
+  return typeof value === 'string' ? decodeBase64url(value) : undefined
+}
+
+const nistCurveOf = (jwk: JWK) =>
+  typeof jwk.crv === 'string' && Object.hasOwn(nistCurves, jwk.crv)
+    ? nistCurves[jwk.crv]
+    : undefined
+
+// The public part itself: a modulus or point that cannot be a sound key is refused here, once,
+// rather than failing (or, worse, verifying forgeries) per request.
+const pointProblem = (jwk: JWK): string | undefined => {
   if (jwk.kty === 'RSA') {
-    const n = typeof jwk.n === 'string' ? decodeBase64url(jwk.n) : undefined
-    const e = typeof jwk.e === 'string' ? decodeBase64url(jwk.e) : undefined
+    const n = member(jwk, 'n')
+    const e = member(jwk, 'e')
     if (!n || !e) return 'is an RSA key without a valid "n" and "e"'
-    return rsaProblem(bitLength(n), e)
+    const weak = rsaProblem(bitLength(n), e)
+    if (weak) return weak
+    // CVE-2017-15361: moduli from Infineon's library can be factored.
+    if (hasRocaFingerprint(bigintOf(n))) return 'is an RSA key with the ROCA fingerprint'
+    return undefined
+  }
+  if (jwk.kty === 'OKP') {
+    if (jwk.crv !== 'Ed25519') return `has an unsupported "crv" (${String(jwk.crv)})`
+    const x = member(jwk, 'x')
+    if (!x) return 'is an Ed25519 key without a valid "x"'
+    return ed25519PointProblem(x)
+  }
+  const curve = nistCurveOf(jwk)
+  if (!curve) return `has an unsupported "crv" (${String(jwk.crv)})`
+  const x = member(jwk, 'x')
+  const y = member(jwk, 'y')
+  if (!x || !y) return 'is an EC key without a valid "x" and "y"'
+  if (x.length !== curve.size || y.length !== curve.size) {
+    return `is an EC key whose coordinates are not ${curve.size} bytes`
+  }
+  if (!onNistCurve(curve, bigintOf(x), bigintOf(y))) {
+    return `is an EC point that is not on ${jwk.crv}`
   }
   return undefined
+}
+
+// A private JWK must be one key: a `d` that does not give the public members would sign tokens
+// that its own public half refuses, or hand out a key set that is not the signer's.
+const privateProblem = (jwk: JWK): string | undefined => {
+  const mismatch = 'has a private part ("d") that does not match its public part'
+  const d = member(jwk, 'd')
+  if (!d) return 'has a "d" that is not base64url'
+  if (jwk.kty === 'OKP') {
+    return ed25519SeedMatches(d, member(jwk, 'x') as Uint8Array) ? undefined : mismatch
+  }
+  if (jwk.kty === 'EC') {
+    const curve = nistCurveOf(jwk) as Weierstrass
+    const scalar = bigintOf(d)
+    if (d.length !== curve.size || scalar === 0n || scalar >= curve.n) return mismatch
+    const point = nistBaseMultiply(curve, scalar)
+    const x = bigintOf(member(jwk, 'x') as Uint8Array)
+    const y = bigintOf(member(jwk, 'y') as Uint8Array)
+    return point && point[0] === x && point[1] === y ? undefined : mismatch
+  }
+  const n = bigintOf(member(jwk, 'n') as Uint8Array)
+  const e = bigintOf(member(jwk, 'e') as Uint8Array)
+  const exponent = bigintOf(d)
+  const [p, q, dp, dq, qi] = ['p', 'q', 'dp', 'dq', 'qi'].map((name) => member(jwk, name))
+  if (!p || !q || !dp || !dq || !qi) {
+    // Without the CRT members, check that d undoes e on one value.
+    return modPow(modPow(2n, e, n), exponent, n) === 2n ? undefined : mismatch
+  }
+  const [P, Q, DP, DQ, QI] = [p, q, dp, dq, qi].map(bigintOf) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ]
+  const consistent =
+    P > 1n &&
+    Q > 1n &&
+    P * Q === n &&
+    (e * exponent) % (P - 1n) === 1n &&
+    (e * exponent) % (Q - 1n) === 1n &&
+    exponent % (P - 1n) === DP &&
+    exponent % (Q - 1n) === DQ &&
+    (QI * Q) % P === 1n
+  return consistent ? undefined : mismatch
 }
 
 /**
@@ -136,20 +232,85 @@ export const cryptoKeyProblem = (key: CryptoKey, alg: string): string | undefine
 // Text a key is written in, never how a random secret starts (a JWK is caught by parsing it).
 const keyTextPrefixes = ['-----BEGIN', 'ssh-', 'ecdsa-sha2-']
 
-const looksLikeKey = (bytes: Uint8Array) => {
-  const text = new TextDecoder().decode(bytes).trim()
-  if (keyTextPrefixes.some((prefix) => text.startsWith(prefix))) return true
-  if (!text.startsWith('{')) return false
+// A JWK, a JWK set `{"keys": […]}` or a list of JWKs: JSON with a `kty` at the top or one level in.
+const isJwkJson = (text: string) => {
+  if (!text.startsWith('{') && !text.startsWith('[')) return false
+  let value: unknown
   try {
-    return typeof JSON.parse(text)?.kty === 'string'
+    value = JSON.parse(text)
   } catch {
     return false
   }
+  const hasKty = (v: unknown) => !!v && typeof v === 'object' && 'kty' in v
+  const list = Array.isArray(value) ? value : (value as { keys?: unknown } | null)?.keys
+  return hasKty(value) || (Array.isArray(list) && list.some(hasKty))
+}
+
+// DER object identifiers of public-key algorithms (RSA, RSA-PSS, EC, Ed25519/448, X25519/448),
+// found in every SPKI, PKCS#8 key and certificate. A random secret holding one of these byte
+// strings inside a DER sequence of exactly its length is not a random secret.
+const keyOids = [
+  [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01],
+  [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+  [0x06, 0x03, 0x2b, 0x65],
+]
+
+const includes = (bytes: Uint8Array, needle: readonly number[]) => {
+  outer: for (let i = 0; i + needle.length <= bytes.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer
+    return true
+  }
+  return false
+}
+
+// A DER SEQUENCE spanning all of `bytes` that is a key: it names a key algorithm (SPKI, PKCS#8,
+// certificate), or it is a PKCS#1 RSA public key (two INTEGERs, the last one 65537).
+const isDerKey = (bytes: Uint8Array) => {
+  if (bytes.length < 16 || bytes[0] !== 0x30) return false
+  const first = bytes[1] as number
+  const lengthBytes = first < 0x80 ? 0 : first - 0x80
+  if (lengthBytes > 2) return false
+  let length = first < 0x80 ? first : 0
+  for (let i = 0; i < lengthBytes; i++) length = length * 256 + (bytes[2 + i] as number)
+  if (2 + lengthBytes + length !== bytes.length) return false
+  if (keyOids.some((oid) => includes(bytes, oid))) return true
+  const tail = bytes.subarray(-5).join()
+  return bytes[2 + lengthBytes] === 0x02 && tail === '2,3,1,0,1'
+}
+
+// base64 or base64url text, whitespace allowed (PEM without its armour), as bytes; else undefined.
+const base64Bytes = (text: string) => {
+  const compact = text.replace(/\s+/g, '').replace(/=+$/, '')
+  if (compact.length < 16 || !/^[A-Za-z0-9+/_-]+$/.test(compact)) return undefined
+  return decodeBase64url(compact.replaceAll('+', '-').replaceAll('/', '_'))
+}
+
+// An uncompressed EC point (0x04 ‖ x ‖ y) that lies on P-256, P-384 or P-521.
+const isRawEcPoint = (bytes: Uint8Array) =>
+  bytes[0] === 0x04 &&
+  Object.values(nistCurves).some(
+    (curve) =>
+      bytes.length === 1 + 2 * curve.size &&
+      onNistCurve(
+        curve,
+        bigintOf(bytes.subarray(1, 1 + curve.size)),
+        bigintOf(bytes.subarray(1 + curve.size)),
+      ),
+  )
+
+const looksLikeKey = (bytes: Uint8Array) => {
+  if (isDerKey(bytes) || isRawEcPoint(bytes)) return true
+  const text = new TextDecoder().decode(bytes).trim()
+  if (keyTextPrefixes.some((prefix) => text.startsWith(prefix))) return true
+  if (isJwkJson(text)) return true
+  const decoded = base64Bytes(text)
+  return !!decoded && (isDerKey(decoded) || isRawEcPoint(decoded))
 }
 
 /**
  * A secret's bytes, refused when too short for the strongest HMAC algorithm allowed, or when it
- * is really a public key (PEM, SSH or JWK text): HMAC with a public key as secret is the classic
+ * is really a key: PEM or SSH text, a JWK, a JWK set or a list of JWKs, DER (SPKI, PKCS#8, PKCS#1,
+ * certificate) as bytes or as base64 text, or an uncompressed EC point on a NIST curve. HMAC with a public key as secret is the classic
  * algorithm confusion, and anyone holding that key could mint tokens.
  */
 export const secretBytes = (secret: string | Uint8Array, algorithms: readonly string[]) => {
@@ -160,7 +321,9 @@ export const secretBytes = (secret: string | Uint8Array, algorithms: readonly st
   const bytes =
     typeof secret === 'string' ? new TextEncoder().encode(secret) : new Uint8Array(secret)
   if (looksLikeKey(bytes)) {
-    throw new TypeError('"secret" looks like a key (PEM, SSH or JWK), not a random secret')
+    throw new TypeError(
+      '"secret" looks like a key (PEM, SSH, JWK or JWK set, DER or base64 DER, EC point), not a random secret',
+    )
   }
   for (const alg of algorithms) {
     if (isHmac(alg) && bytes.byteLength < hmacMinBytes[alg]) {

@@ -74,6 +74,7 @@ export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | U
 export type LocalKeyResolver = KeyResolver & {
   lookup: (header: JWSHeaderParameters) => CryptoKey | Promise<CryptoKey>
   onKeySetChange?: (listener: () => void) => void
+  refreshing?: () => Promise<void> | undefined
 }
 
 export interface KeyResolverOptions extends KeyOptions {
@@ -125,18 +126,24 @@ const once = <T>(make: () => Promise<T>) => {
   let pending: Promise<T> | undefined
   return (): T | Promise<T> => {
     if (value !== undefined) return value
-    pending ??= make().then(
-      (made) => {
-        value = made
-        return made
-      },
-      (error: unknown) => {
-        pending = undefined
-        throw error
-      },
-    )
+    // A failure is kept too: a key that cannot be imported or checked never verifies anything.
+    pending ??= make().then((made) => {
+      value = made
+      return made
+    })
     return pending
   }
+}
+
+// A CryptoKey's point or modulus can only be read asynchronously, so the checks a JWK passes at
+// creation (small-order and off-curve points, ROCA) run on first use for an extractable key; one
+// that fails never verifies anything. A non-extractable key cannot be read, so is not checked.
+const checkedCryptoKey = async (key: CryptoKey) => {
+  if (!key.extractable) return key
+  const { key_ops: _, ext: __, ...jwk } = (await crypto.subtle.exportKey('jwk', key)) as JsonWebKey
+  const problem = jwkProblem(jwk as JWK)
+  if (problem) throw new TypeError(`"publicKeys" has a key that ${problem}`)
+  return key
 }
 
 const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
@@ -144,7 +151,7 @@ const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
     const { key, alg, kid } = entry as CryptoKeyEntry
     const problem = cryptoKeyProblem(key, alg)
     if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
-    return { alg, kid, key: () => key }
+    return { alg, kid, key: once(() => checkedCryptoKey(key)) }
   }
   const jwk = entry as JWK
   const problem = jwkProblem(jwk)
@@ -205,11 +212,22 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
     if (hmac) return hmac()
     if (!isAsymmetric(alg)) throw new InvalidTokenError(realm, 'No key matches the token')
     const candidates = locals.filter((k) => (kid === undefined || k.kid === kid) && k.alg === alg)
-    if (candidates.length === 1) return (candidates[0] as LocalKey).key()
+    if (candidates.length === 1) {
+      const key = (candidates[0] as LocalKey).key()
+      if (key instanceof CryptoKey) return key
+      return key.catch((error: unknown) => {
+        throw new InvalidTokenError(realm, 'The key for this token cannot verify it', error)
+      })
+    }
     if (remote) return remote(header)
     throw new InvalidTokenError(realm, 'No key matches the token')
   }
   const resolve: KeyResolver = async (header) => lookup(header)
-  // Lets a token cache in front of the verifier forget everything when the remote set rotates.
-  return Object.assign(resolve, { lookup, onKeySetChange: remote?.onKeySetChange })
+  // Lets a token cache in front of the verifier forget everything when the remote set rotates, and
+  // the middleware keep a background refresh alive (`waitUntil`).
+  return Object.assign(resolve, {
+    lookup,
+    onKeySetChange: remote?.onKeySetChange,
+    refreshing: remote?.refreshing,
+  })
 }

@@ -23,6 +23,11 @@ export interface RemoteKeySetOptions {
 export type RemoteKeySet = ((header: JWSHeaderParameters) => Promise<CryptoKey>) & {
   /** Registers a listener called whenever a fetch brings a different key set. */
   onKeySetChange: (listener: () => void) => void
+  /**
+   * The fetch running behind served requests, settling (never rejecting) when it ends, or
+   * `undefined`: hand it to `executionCtx.waitUntil` so a Worker lets it finish.
+   */
+  refreshing: () => Promise<void> | undefined
 }
 
 interface CachedKey {
@@ -83,16 +88,22 @@ const parseKeySet = (text: string): CachedKey[] => {
   }
   const keys = (set as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys)) throw new Unreachable('not a JWK set')
-  return keys
+  const usable = keys
     .filter((jwk): jwk is JWK => !!jwk && typeof jwk === 'object' && !jwkProblem(jwk as JWK))
     .map((jwk) => ({ jwk, imported: new Map() }))
+  // An empty or all-unusable set is an endpoint in trouble, not a revocation of every key: it must
+  // not replace the last good set.
+  if (!usable.length) throw new Unreachable('no usable key')
+  return usable
 }
 
 /**
  * A remote key set, fetched on first use and kept in this closure. Unlike jose's
  * `createRemoteJWKSet`, it keeps serving the last good set while the endpoint fails (up to
- * `maxStaleness`), refetches at most once per cooldown whatever asks, refuses redirects, non-200
- * answers, oversized and malformed bodies, and never uses symmetric or weak keys from the set.
+ * `maxStaleness`), refreshes an old set behind the requests it serves (only an unknown `kid`
+ * waits for the endpoint), refetches at most once per cooldown whatever asks, refuses redirects,
+ * non-200 answers, oversized and malformed bodies and sets without a usable key, and never uses
+ * symmetric, weak or malformed keys from the set.
  *
  * @example
  * const getKey = createRemoteKeySet(new URL(env.JWKS_URL), { realm: 'execution-api' })
@@ -164,10 +175,16 @@ export const createRemoteKeySet = (
   const mayFetch = () => pending !== undefined || Date.now() - lastAttempt >= cooldown
   const retryAfter = () => Math.max(1, Math.ceil((cooldown - (Date.now() - lastAttempt)) / 1000))
 
-  // The set to look in: fresh, refreshed, or stale but within `maxStaleness`; else 503.
+  // The set to look in: the cached one at once while within `maxStaleness` (refreshed behind the
+  // request once older than `cacheMaxAge`), else a fetch waited for; else 503. A slow endpoint
+  // never holds up a request whose key is known.
   const current = async (): Promise<KeySet> => {
     const age = cached ? Date.now() - cached.fetchedAt : Number.POSITIVE_INFINITY
     if (cached && age < maxAge) return cached
+    if (cached && age <= maxStaleness) {
+      if (mayFetch()) refresh().catch(() => {})
+      return cached
+    }
     let cause: unknown
     if (mayFetch()) {
       try {
@@ -176,7 +193,6 @@ export const createRemoteKeySet = (
         cause = error
       }
     }
-    if (cached && Date.now() - cached.fetchedAt <= maxStaleness) return cached
     cached = undefined
     throw new KeysUnavailableError(realm, retryAfter(), cause)
   }
@@ -199,7 +215,8 @@ export const createRemoteKeySet = (
     let set = await current()
     let match = find(set, header)
     if (!match && set === cached && mayFetch()) {
-      // A `kid` we do not know may be a rotation: look again, once per cooldown at most.
+      // A `kid` we do not know may be a rotation: look again, once per cooldown at most; the one
+      // request allowed to wait for the endpoint, and no longer than `timeoutDuration`.
       set = await refresh().catch(() => set)
       match = find(set, header)
     }
@@ -221,5 +238,10 @@ export const createRemoteKeySet = (
     onKeySetChange: (listener: () => void) => {
       listeners.push(listener)
     },
+    refreshing: () =>
+      pending?.then(
+        () => {},
+        () => {},
+      ),
   })
 }

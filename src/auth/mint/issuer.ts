@@ -22,6 +22,12 @@ export interface IssuerOptions<P extends AnyProfile = TaskInstanceProfile> {
   expirationTime?: number
   /** Workload token lifetime in seconds (task instance profile). Default: `600`. */
   workloadExpirationTime?: number
+  /**
+   * Longest token minted, in characters: a token the verifiers would refuse as too long is never
+   * handed out (an exchange or refresh carries every extra claim over). Default: `8192`, the
+   * verifier's default.
+   */
+  maxTokenLength?: number
 }
 
 export interface MintOptions<P extends AnyProfile = TaskInstanceProfile> {
@@ -77,6 +83,10 @@ export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
 ): Issuer<P> => {
   const profile = (options.profile ?? taskInstanceProfile) as P
   const expirationTime = lifetime(options.expirationTime, 'expirationTime')
+  const maxTokenLength = options.maxTokenLength ?? 8192
+  if (!Number.isInteger(maxTokenLength) || maxTokenLength <= 0) {
+    throw new TypeError('"maxTokenLength" must be a positive integer')
+  }
   const workloadExpirationTime = lifetime(options.workloadExpirationTime, 'workloadExpirationTime')
   const audience =
     typeof options.audience === 'string'
@@ -131,7 +141,17 @@ export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
       const problem = profile.check({ ...payload })
       if (problem !== undefined) throw new TypeError(`Refusing to mint: ${problem}`)
       const header = kid ? { alg, kid, typ: 'JWT' } : { alg, typ: 'JWT' }
-      return new SignJWT(payload).setProtectedHeader(header).sign(await signingKey())
+      const token = await new SignJWT(payload).setProtectedHeader(header).sign(await signingKey())
+      // A workload token is exchanged for an execution token with the same claims, whose `scope`
+      // is one character longer (at most two in base64url): it must fit too.
+      const room = tokenType === 'workload' ? 2 : 0
+      if (token.length + room > maxTokenLength) {
+        const what = room ? 'its exchange would be over' : 'over'
+        throw new RangeError(
+          `The minted token has ${token.length} characters, ${what} "maxTokenLength" (${maxTokenLength})`,
+        )
+      }
+      return token
     },
     async jwks() {
       return { keys: publicJwk ? [publicJwk] : [] }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { policyRefused } from '../policy/policy'
 import type { AnyProfile } from '../profile/profile'
 import type { TIToken } from '../profile/task-instance'
 import type { Issuer } from './issuer'
@@ -38,20 +39,30 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
     const token = c.get(variable) as
       | ({ exp: number; iat?: number } & Record<string, unknown>)
       | undefined
-    if (!token) return
+    // A token the route's policy refused is verified but not allowed here: no fresh one for it.
+    if (!token || policyRefused(c)) return
     const type = profile.tokenType(token)
     // The refreshed type (execution) near expiry; another type (workload) only by exchange.
-    const due =
-      refreshType !== undefined && type !== refreshType
-        ? exchange && c.res.status >= 200 && c.res.status < 300
-        : token.exp - Date.now() / 1000 <= refreshThreshold(token)
+    const exchanging = refreshType !== undefined && type !== refreshType
+    const due = exchanging
+      ? exchange && c.res.status >= 200 && c.res.status < 300
+      : token.exp - Date.now() / 1000 <= refreshThreshold(token)
     if (!due) return
     // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp.
-    const fresh = await issuer.mint({
-      sub: profile.subject(token),
-      type: refreshType ?? type,
-      claims: token,
-    })
+    let fresh: string
+    try {
+      fresh = await issuer.mint({
+        sub: profile.subject(token),
+        type: refreshType ?? type,
+        claims: token,
+      })
+    } catch (error) {
+      // A token from another signer may re-mint longer than `maxTokenLength`: the issuer refuses
+      // (RangeError, naming the limit). The request itself succeeded, and its token is still
+      // valid, so a refresh is skipped; an exchange, which has no other token to give, fails.
+      if (error instanceof RangeError && !exchanging) return
+      throw error
+    }
     try {
       c.res.headers.set(refreshedTokenHeader, fresh)
     } catch {

@@ -134,6 +134,13 @@ const uuidKey = (value: string | undefined) => {
   return hex && uuidHex.test(hex) ? hex : undefined
 }
 
+// Requests whose route policy refused them, so the refresh after them mints nothing, even when an
+// `app.use(prefix, auth)` in front already put the verified token on the context.
+const refused = new WeakSet<Request>()
+
+/** Whether a policy guard refused this request (its token must not be refreshed). */
+export const policyRefused = (c: Context): boolean => refused.has(c.req.raw)
+
 /**
  * The policy guard of one route: verification through the shared memo, then token type,
  * ownership (`self:`, `ti:self`), required scopes and checkers, in that order. It never does
@@ -153,6 +160,7 @@ export const guard = (
   const { variable, uuidSubjects } = profile
   return async function policyGuard(c, next) {
     const token = await auth.authenticate(c)
+    refused.add(c.req.raw)
     if (typed) {
       const type = profile.tokenType(token)
       if (!tokenTypes.includes(type)) {
@@ -186,6 +194,7 @@ export const guard = (
       if (!(await check(c, token))) throw new ScopeDeniedError(realm, scope)
     }
     // Only a token that passed the policy reaches handlers and the refresh.
+    refused.delete(c.req.raw)
     c.set(variable, token)
     await next()
   }

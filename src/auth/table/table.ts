@@ -55,6 +55,10 @@ export interface RouteTable<N> {
 const joinPath = (prefix: string, path: string) =>
   `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/\/$/, '') || '/'
 
+// What a path matches, whatever its parameters are called: `/ti/:id/info` and
+// `/ti/:task_instance_id/info` serve the same requests, so they get the same shape.
+const pathShape = (path: string) => path.replace(/\/:[^/{?]+/g, '/:')
+
 interface Compiled {
   route: TableRoute
   handlers: MiddlewareHandler[]
@@ -116,11 +120,16 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
   }
   walk(root, '', [])
 
-  const seen = new Set<string>()
+  // Two routes answering the same requests would let the first one registered decide, guarded or
+  // not: a build error, whatever their parameters are named.
+  const seen = new Map<string, string>()
   for (const { route } of compiled) {
-    const key = `${route.method.toUpperCase()} ${route.path}`
-    if (seen.has(key)) throw new Error(`Route defined twice: ${key}`)
-    seen.add(key)
+    const where = `${route.method.toUpperCase()} ${route.path}`
+    const key = `${route.method.toUpperCase()} ${pathShape(route.path)}`
+    const first = seen.get(key)
+    if (first === where) throw new Error(`Route defined twice: ${where}`)
+    if (first) throw new Error(`Routes match the same requests: ${first} and ${where}`)
+    seen.set(key, where)
   }
 
   const routes = compiled.map((c) => Object.freeze(c.route))

@@ -2,8 +2,9 @@ import { MalformedHeaderError, MissingTokenError } from '../errors'
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const bearerCredentials = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i
-const bearerScheme = /^bearer(?: |$)/i
-const anyBearer = /(?:^|,)\s*bearer(?: |,|$)/i
+// A tab (or any other whitespace) after the scheme is a broken credential, not another scheme.
+const bearerScheme = /^bearer(?:\s|$)/i
+const anyBearer = /(?:^|,)\s*bearer(?:\s|,|$)/i
 
 /**
  * Reads the token from an `Authorization` header value, as the contract says: a missing header or

@@ -15,6 +15,20 @@ export interface GateOptions {
    * Default: none, every header is decoded and checked.
    */
   headers?: Map<string, Readonly<Record<string, unknown>>>
+  /** Accepted `typ` values, as `mediaType` gives them; absent: `typ` is not looked at. */
+  types?: ReadonlySet<string>
+  /** Whether a token without `typ` is refused (only with `types`). */
+  requireType?: boolean
+}
+
+/**
+ * A `typ` value compared as RFC 7515 §4.1.9 says: media types are case-insensitive, and
+ * `application/` may be left out when no other `/` follows (`JWT` is `application/jwt`).
+ */
+export const mediaType = (typ: string) => {
+  const lower = typ.toLowerCase()
+  const rest = lower.startsWith('application/') ? lower.slice('application/'.length) : lower
+  return rest.includes('/') ? lower : rest
 }
 
 /** Most distinct header segments a gate remembers: an issuer uses a handful, an attacker many. */
@@ -227,6 +241,16 @@ const checkHeader = (
   if (kid !== undefined && typeof kid !== 'string') throw refuse('The token "kid" is not a string')
   for (const name of refusedHeaders) {
     if (header[name] !== undefined) throw refuse(`The token header "${name}" is not supported`)
+  }
+  // RFC 8725 §3.11: a logout token, a DPoP proof or an `at+jwt` is not the token this service takes.
+  const { typ } = header
+  if (
+    options.types &&
+    (typ === undefined
+      ? options.requireType
+      : typeof typ !== 'string' || !options.types.has(mediaType(typ)))
+  ) {
+    throw refuse('The token type ("typ") is not accepted')
   }
   // A remembered header is shared by every token carrying it: only flat ones (`alg`, `kid`, `typ`:
   // what issuers write) are kept, frozen, so that nothing a key lookup does can change them.

@@ -1,4 +1,6 @@
+import { nistCurves } from '../keys/curves'
 import type { TIToken } from '../profile/task-instance'
+import { decodeBase64url } from '../token/gate'
 
 /** What the cache reads of verified claims: their dates. */
 export interface CachedClaims {
@@ -45,9 +47,83 @@ const deepFreeze = <T>(value: T): T => {
   return value
 }
 
+// Big-endian bytes of a non-negative integer, `size` of them.
+const bytesOf = (value: bigint, size: number) => {
+  const bytes = new Uint8Array(size)
+  for (let i = size - 1, rest = value; i >= 0; i--, rest >>= 8n) bytes[i] = Number(rest & 0xffn)
+  return bytes
+}
+
+// ECDSA signature length in base64url characters → the curve order that bounds `s`, and half of
+// it, as bytes: a cache hit compares and subtracts bytes, never BigInts.
+const ecdsaOrders = new Map<number, { alg: string; size: number; n: Uint8Array; half: Uint8Array }>(
+  (
+    [
+      [86, 'ES256', 'P-256', 32],
+      [128, 'ES384', 'P-384', 48],
+      [176, 'ES512', 'P-521', 66],
+    ] as const
+  ).map(([length, alg, crv, size]) => {
+    const n = nistCurves[crv]?.n as bigint
+    return [length, { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) }]
+  }),
+)
+
+// Compares two big-endian byte strings of one length: negative, zero or positive.
+const compare = (a: Uint8Array, b: Uint8Array) => {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number)
+  }
+  return 0
+}
+
+const encodeSegment = (bytes: Uint8Array) => {
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+}
+
+// The `alg` of a header segment. An issuer's tokens share one header, so a few are remembered:
+// a cache hit costs a lookup, not a decode.
+const headerAlgs = new Map<string, unknown>()
+const algOf = (segment: string) => {
+  if (headerAlgs.has(segment)) return headerAlgs.get(segment)
+  let alg: unknown
+  try {
+    alg = JSON.parse(new TextDecoder().decode(decodeBase64url(segment)))?.alg
+  } catch {}
+  if (headerAlgs.size >= 64) headerAlgs.clear()
+  headerAlgs.set(segment, alg)
+  return alg
+}
+
 /**
- * Verified tokens of one isolate, keyed by the exact token text: bounded in entries (least recently
- * used evicted) and in life (never past `exp`, at most `maxAge`). Holds successes only. The
+ * The one spelling of a token the cache keys on. An ECDSA signature (r, s) has a twin (r, n − s)
+ * that verifies just as well; signers produce either, so neither is refused, but both must be one
+ * entry (one `delete` forgets both). The twin is mapped to its low-S form; anything else is itself.
+ */
+export const canonicalToken = (token: string): string => {
+  const dot = token.lastIndexOf('.')
+  const order = ecdsaOrders.get(token.length - dot - 1)
+  if (!order || algOf(token.slice(0, token.indexOf('.'))) !== order.alg) return token
+  const signature = decodeBase64url(token.slice(dot + 1))
+  if (!signature) return token
+  const s = signature.subarray(order.size)
+  if (compare(s, order.half) <= 0 || compare(s, order.n) >= 0) return token
+  // n − s, byte by byte with a borrow, into the signature's second half.
+  const canonical = signature.slice()
+  let borrow = 0
+  for (let i = order.size - 1; i >= 0; i--) {
+    const d = (order.n[i] as number) - (s[i] as number) - borrow
+    borrow = d < 0 ? 1 : 0
+    canonical[order.size + i] = d & 0xff
+  }
+  return `${token.slice(0, dot + 1)}${encodeSegment(canonical)}`
+}
+
+/**
+ * Verified tokens of one isolate, keyed by the token's one spelling (`canonicalToken`): bounded
+ * in entries (least recently used evicted) and in life (never past `exp`, at most `maxAge`). Holds successes only. The
  * trade-off: a token whose key is revoked keeps working until its entry ends, unless `clear()` is
  * called when the key set changes.
  *
@@ -75,7 +151,8 @@ export class TokenCache<C extends CachedClaims = TIToken> {
   }
 
   /** The claims of a token verified earlier and still valid at `now` (epoch ms), else `undefined`. */
-  get(token: string, now: number = Date.now()): C | undefined {
+  get(text: string, now: number = Date.now()): C | undefined {
+    const token = canonicalToken(text)
     const entry = this.#entries.get(token)
     if (!entry) return undefined
     this.#entries.delete(token)
@@ -86,7 +163,8 @@ export class TokenCache<C extends CachedClaims = TIToken> {
   }
 
   /** Remembers a token that just verified; `leeway` in seconds, as the verifier applies it. */
-  set(token: string, claims: C, leeway: number, now: number = Date.now()): void {
+  set(text: string, claims: C, leeway: number, now: number = Date.now()): void {
+    const token = canonicalToken(text)
     const until = Math.min(now + this.maxAge * 1000, (claims.exp + leeway) * 1000)
     if (until <= now) return
     this.#entries.delete(token)
@@ -102,7 +180,7 @@ export class TokenCache<C extends CachedClaims = TIToken> {
 
   /** Forgets one token (e.g. one known to be revoked). */
   delete(token: string): boolean {
-    return this.#entries.delete(token)
+    return this.#entries.delete(canonicalToken(token))
   }
 
   /** Forgets every token: call it when the key set changes, so no token outlives its key here. */

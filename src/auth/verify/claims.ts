@@ -13,11 +13,12 @@ export interface RegisteredClaimRules {
   leeway: number
 }
 
-/** `error_description` when a claim is refused: short, and never the token. */
-export const describeClaimFailure = (claim: string | undefined): string => {
+/** `error_description` when a claim is refused (`missing`: absent): short, and never the token. */
+export const describeClaimFailure = (claim: string | undefined, missing = false): string => {
   if (claim === 'aud') return 'The token is not meant for this audience'
   if (claim === 'iss') return 'The token issuer is not trusted'
-  if (claim === 'nbf') return 'The token is not valid yet'
+  // Only a present `nbf` can be "not valid yet".
+  if (claim === 'nbf' && !missing) return 'The token is not valid yet'
   if (claim) return `The token's "${claim}" claim is missing or invalid`
   return 'The token claims are invalid'
 }
@@ -43,9 +44,10 @@ export const registeredClaims = (
       ...(issuer === undefined ? [] : ['iss']),
     ]),
   ]
-  const refuse = (claim: string) => new InvalidTokenError(realm, describeClaimFailure(claim))
+  const refuse = (claim: string, missing = false) =>
+    new InvalidTokenError(realm, describeClaimFailure(claim, missing))
   return (payload) => {
-    for (const name of required) if (payload[name] === undefined) throw refuse(name)
+    for (const name of required) if (payload[name] === undefined) throw refuse(name, true)
     if (issuer !== undefined && payload.iss !== issuer) throw refuse('iss')
     if (audience !== undefined) {
       const aud = payload.aud as string | string[]

@@ -50,6 +50,18 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile>(
   // Keyed by the request: one verification per request, none shared between requests.
   const memo = new WeakMap<Request, Promise<ClaimsOf<P>>>()
 
+  const { refreshing } = verify as { refreshing?: () => Promise<void> | undefined }
+  // A key set refreshing behind this request must outlive it: on Workers, through `waitUntil`.
+  const keepAlive = (c: Context) => {
+    const work = refreshing?.()
+    if (!work) return
+    try {
+      c.executionCtx.waitUntil(work)
+    } catch {
+      // No execution context (Node, Bun, Deno, tests): the promise runs on by itself.
+    }
+  }
+
   const authenticate = (c: Context): Promise<ClaimsOf<P>> => {
     let verified = memo.get(c.req.raw)
     if (!verified) {
@@ -59,6 +71,8 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile>(
       } catch (error) {
         verified = Promise.reject(error)
       }
+      // Only a remote key set refreshes in the background: local keys add no step.
+      if (refreshing) verified = verified.finally(() => keepAlive(c))
       memo.set(c.req.raw, verified)
     }
     return verified

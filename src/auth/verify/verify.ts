@@ -10,7 +10,13 @@ import {
 } from '../keys/keys'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
-import { checkToken, type GatedToken, type GateOptions, headerCache } from '../token/gate'
+import {
+  checkToken,
+  type GatedToken,
+  type GateOptions,
+  headerCache,
+  mediaType,
+} from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 import { registeredClaims } from './claims'
 import { importSecret, keyFits, subtleParams } from './signature'
@@ -32,6 +38,13 @@ export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> exten
   leeway?: number
   /** Longest token accepted, in characters. Default: `8192`. */
   maxTokenLength?: number
+  /**
+   * `typ` header values accepted (RFC 8725 §3.11), compared case-insensitively, `application/`
+   * optional (RFC 7515 §4.1.9). Default: `['JWT']`.
+   */
+  types?: readonly string[]
+  /** Refuse a token without `typ`. Default: `false` (absent `typ` is accepted). */
+  requireType?: boolean
   /** `realm` of the `WWW-Authenticate` challenges. Default: the profile's (`'execution-api'`, `'api'`). */
   realm?: string
   /** Replaces the key lookup entirely (tests, custom key stores). Default: built from the key options. */
@@ -72,6 +85,15 @@ const prepare = (
     algorithms: new Set(options.algorithms),
     payload,
     headers: headerCache(),
+  }
+  // Types are a claims-set matter: a plain JWS (the signature layer alone) carries any `typ`.
+  if (payload === 'claims') {
+    const { types = ['JWT'], requireType = false } = options as VerifyOptions
+    if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && t)) {
+      throw new TypeError('"types" must be a list of non-empty strings')
+    }
+    gate.types = new Set(types.map(mediaType))
+    gate.requireType = requireType
   }
   const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
   const badSignature = () => new InvalidTokenError(realm, 'The token signature is invalid')
@@ -130,7 +152,7 @@ const signatureHolds = (gated: GatedToken, key: CryptoKey): Promise<boolean> =>
 /** The options of the signature layer alone: keys, allow-list, size cap. */
 export type SignatureOptions = Omit<
   VerifyOptions,
-  'audience' | 'issuer' | 'leeway' | 'cache' | 'profile'
+  'audience' | 'issuer' | 'leeway' | 'cache' | 'profile' | 'types' | 'requireType'
 >
 
 /** A verified compact JWS whose payload is any bytes: what the signature layer gives. */
@@ -225,8 +247,10 @@ export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
     if (problem !== undefined) throw new InvalidTokenError(realm, problem)
     return payload as ClaimsOf<P>
   }
-  if (!options.cache) return verify
-  return withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents) as Verifier<
-    ClaimsOf<P>
-  >
+  // The key set's background refresh, for the middleware to hand to `waitUntil`.
+  const refreshing = (getKey as { refreshing?: () => Promise<void> | undefined }).refreshing
+  const verifier = (
+    options.cache ? withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents) : verify
+  ) as Verifier<ClaimsOf<P>>
+  return refreshing ? Object.assign(verifier, { refreshing }) : verifier
 }

@@ -1,4 +1,4 @@
-import { importJWK, type JWK, type JWSHeaderParameters } from 'jose'
+import type { JWK, JWSHeaderParameters } from 'jose'
 import { InvalidTokenError } from '../errors'
 import { createDiscoveredKeySet, trustedUrl } from './discovery'
 import {
@@ -11,6 +11,7 @@ import {
   secretBytes,
 } from './key-checks'
 import { createRemoteKeySet, type RemoteKeySetOptions } from './remote-keys'
+import { importPublicJwk } from './web-crypto'
 
 /** The algorithms the library signs and verifies with. `none` is never among them. */
 export const supportedAlgorithms = [
@@ -176,7 +177,7 @@ const localKey = (
   const problem = jwkProblem(jwk)
   if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
   const alg = typeof jwk.alg === 'string' ? jwk.alg : derivedAlg(jwk, algorithms, option)
-  return { alg, kid: jwk.kid, key: once(async () => (await importJWK(jwk, alg)) as CryptoKey) }
+  return { alg, kid: jwk.kid, key: once(() => importPublicJwk(jwk as JsonWebKey, alg)) }
 }
 
 /**

@@ -1,6 +1,7 @@
-import { importJWK, type JWK, type JWSHeaderParameters } from 'jose'
+import type { JWK, JWSHeaderParameters } from 'jose'
 import { InvalidTokenError, KeysUnavailableError } from '../errors'
 import { isAsymmetric, jwkFits, jwkProblem } from './key-checks'
+import { importPublicJwk } from './web-crypto'
 
 /** How a remote key set (JWKS URL) is fetched and cached. Durations in milliseconds. */
 export interface RemoteKeySetOptions {
@@ -224,7 +225,7 @@ export const createRemoteKeySet = (
     const key = match
     let imported = key.imported.get(alg)
     if (!imported) {
-      imported = importJWK(key.jwk, alg) as Promise<CryptoKey>
+      imported = importPublicJwk(key.jwk as JsonWebKey, alg)
       key.imported.set(alg, imported)
     }
     try {

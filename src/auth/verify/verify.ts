@@ -8,6 +8,7 @@ import {
   type LocalKeyResolver,
   supportedAlgorithms,
 } from '../keys/keys'
+import { importSecret, keyFits, subtleParams } from '../keys/web-crypto'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import {
@@ -19,7 +20,6 @@ import {
 } from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 import { registeredClaims } from './claims'
-import { importSecret, keyFits, subtleParams } from './signature'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
 export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> extends KeyOptions {

@@ -1,5 +1,6 @@
-// The signature check of the hot path: WebCrypto straight from the gate's decoded segments, with
-// a key that fits the token's `alg` (checked once per key, then remembered).
+// Web Crypto for each algorithm: the parameters `crypto.subtle.verify` needs, whether a key fits a
+// token's `alg` (checked once per key, then remembered), and importing a public JWK or a secret,
+// without a JOSE library on the verification path.
 
 /** What `crypto.subtle.verify` needs for each algorithm, and what its key must be. */
 interface SubtleAlg {
@@ -80,6 +81,28 @@ export const keyFits = (key: CryptoKey, alg: string): boolean => {
   const algs = fitting.get(key) ?? new Set<string>()
   fitting.set(key, algs.add(alg))
   return true
+}
+
+/**
+ * Imports a public JWK (checked by `jwkProblem`) for verifying `alg`: only its key members go to
+ * Web Crypto, so `alg`, `use` or `key_ops` spellings cannot make a runtime refuse it.
+ */
+export const importPublicJwk = (jwk: JsonWebKey, alg: string): Promise<CryptoKey> => {
+  const spec = subtleAlgs[alg]
+  if (!spec || spec.name === 'HMAC') {
+    return Promise.reject(new TypeError(`"${alg}" is not an asymmetric algorithm`))
+  }
+  const { kty, crv, x, y, n, e } = jwk
+  const algorithm = spec.curve
+    ? { name: spec.name, namedCurve: spec.curve }
+    : spec.hash
+      ? { name: spec.name, hash: spec.hash }
+      : { name: spec.name }
+  const members = { kty, crv, x, y, n, e }
+  for (const [name, value] of Object.entries(members)) {
+    if (value === undefined) delete members[name as keyof typeof members]
+  }
+  return crypto.subtle.importKey('jwk', members, algorithm, true, ['verify'])
 }
 
 /** Imports raw secret bytes as an HMAC key for `alg` (a custom `getKey` may hand them over). */

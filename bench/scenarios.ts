@@ -9,6 +9,7 @@ import { HTTPException } from 'hono/http-exception'
 import { jwk as honoJwk } from 'hono/jwk'
 import { jwt } from 'hono/jwt'
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify } from 'jose'
+import { checkToken, headerCache } from '../src/auth/token/gate'
 import {
   createIssuer,
   createVerifier,
@@ -211,6 +212,16 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
   const subtle = (sig: Uint8Array<ArrayBuffer>) => () =>
     crypto.subtle.verify(subtleParams[alg], keys.verifyKey, sig, signed)
   const verifier = createVerifier(options())
+  // The gate alone (decode, parse once, every strict check; no key, no crypto), as the verifier
+  // runs it: with its memory of header segments.
+  const gate = {
+    realm: 'bench',
+    maxLength: 8192,
+    algorithms: new Set<string>([alg]),
+    payload: 'claims' as const,
+    headers: headerCache(),
+    types: new Set(['jwt']),
+  }
 
   const list: (Scenario | false | undefined)[] = [
     // Baselines: nothing verifies there, so a tampered token passes too.
@@ -230,6 +241,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
       tampered: () => jwtVerify(bad, keys.verifyKey, joseOptions),
     },
     { name: 'verifier', run: () => verifier(token), tampered: () => verifier(bad) },
+    { name: 'gate alone', run: () => checkToken(token, gate) },
   ]
   const scenarios = list.filter((s): s is Scenario => !!s)
   // A scenario that does not answer 200 to the good token and refuse the tampered one is broken.

@@ -18,6 +18,7 @@ export {
   type KeyResolver,
   supportedAlgorithms,
 } from './auth/keys/keys'
+export { type PublishedKeysOptions, publishedKeys } from './auth/keys/published-keys'
 export {
   createRemoteKeySet,
   type RemoteKeySet,

@@ -10,6 +10,7 @@ import {
 import { type TIToken, tiClaimsSchema } from '../profile/task-instance'
 import { checkToken, type GateOptions } from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
+import { previousSecretEnd, previousSecretOptions, withPreviousSecret } from './previous-secret'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
 export interface VerifyOptions extends KeyOptions {
@@ -31,6 +32,13 @@ export interface VerifyOptions extends KeyOptions {
   fetch?: typeof fetch
   /** Remember verified tokens (per isolate, see `TokenCache`); `true` for the defaults. Default: off. */
   cache?: boolean | TokenCacheOptions | TokenCache
+  /**
+   * The shared secret `secret` replaced: it verifies HS tokens (never signs) until
+   * `previousSecretUntil`, so tokens signed before a secret rotation keep working. Default: none.
+   */
+  previousSecret?: string | Uint8Array
+  /** When `previousSecret` stops verifying: a `Date` or NumericDate. Required with it. Default: none. */
+  previousSecretUntil?: Date | number
 }
 
 export const defaultAudience = 'urn:airflow.apache.org:task'
@@ -86,7 +94,10 @@ const prepare = (options: SignatureOptions, payload: GateOptions['payload']) => 
 }
 
 /** The options of the signature layer alone: keys, allow-list, size cap. */
-export type SignatureOptions = Omit<VerifyOptions, 'audience' | 'issuer' | 'leeway' | 'cache'>
+export type SignatureOptions = Omit<
+  VerifyOptions,
+  'audience' | 'issuer' | 'leeway' | 'cache' | 'previousSecret' | 'previousSecretUntil'
+>
 
 /** A verified compact JWS whose payload is any bytes: what the signature layer gives. */
 export interface VerifiedJws {
@@ -169,6 +180,11 @@ export const createVerifier = (options: VerifyOptions): Verifier => {
     }
     return parsed.data
   }
-  if (!options.cache) return verify
-  return withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents)
+  const verified = options.cache
+    ? withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents)
+    : verify
+  // Outside the cache: a token the previous secret verified is never served once its window ends.
+  const end = previousSecretEnd(options)
+  if (end === undefined) return verified
+  return withPreviousSecret(verified, createVerifier(previousSecretOptions(options)), end)
 }

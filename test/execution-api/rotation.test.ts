@@ -1,9 +1,10 @@
 import { env } from 'cloudflare:workers'
+import { Hono } from 'hono'
 import type { JWK } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
 import { ConfigError, type ExecutionBindings, loadConfig } from '../../src/execution-api/config'
-import { createIssuer, generateSigningJwk, publishedKeys } from '../../src/index'
+import { createIssuer, generateSigningJwk, jwtAuth, publishedKeys } from '../../src/index'
 
 // Key rotation through the Worker's bindings (README "Rotating keys"): several keys published, one
 // signing, the verifier trusting exactly the published set; the previous shared secret's window.
@@ -136,6 +137,38 @@ describe('several keys, one signing (JWT_PUBLIC_JWKS)', () => {
     expect(() => loadConfig({ ...env, JWT_PUBLIC_JWKS: keySet(next) })).toThrow(
       /needs "JWT_PRIVATE_JWK"/,
     )
+  })
+})
+
+describe('a service verifying through jwksUrl', () => {
+  it('picks up the next key with one fetch when it was published a cooldown ahead', async () => {
+    // The Worker's successive deployments serve the key set; the verifier reaches the live one.
+    let live = worker({ JWT_PRIVATE_JWK: JSON.stringify(current) })
+    let fetches = 0
+    const auth = jwtAuth({
+      jwksUrl: 'https://issuer.test/execution/.well-known/jwks.json',
+      algorithms: ['EdDSA', 'ES256'],
+      remoteKeySet: { cooldownDuration: 100, cacheMaxAge: 60_000 },
+      fetch: (async () => {
+        fetches++
+        return live.get('/.well-known/jwks.json')
+      }) as typeof fetch,
+    })
+    const verifier = new Hono().get('/x', auth, (c) => c.text('ok'))
+    const call = async (token: string) =>
+      (await verifier.request('/x', { headers: { authorization: `Bearer ${token}` } })).status
+
+    expect(await call(await signedBy(current))).toBe(200)
+    expect(fetches).toBe(1)
+    // 1. Publish the next key; 2. a cooldown later, switch.
+    live = worker({ JWT_PRIVATE_JWK: JSON.stringify(current), JWT_PUBLIC_JWKS: keySet(next) })
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    live = worker({ JWT_PRIVATE_JWK: JSON.stringify(next), JWT_PUBLIC_JWKS: keySet(current) })
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => signedBy(i % 2 ? next : current)),
+    )
+    expect(new Set(await Promise.all(tokens.map(call)))).toEqual(new Set([200]))
+    expect(fetches).toBe(2)
   })
 })
 

@@ -428,6 +428,26 @@ const stdoutOf = (command: string) =>
     child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`${command}: ${code}`))))
   })
 
+/** `git status` of the repository, ignored files included. */
+const repositoryState = () => stdoutOf(`git -C "${root}" status --porcelain --ignored`)
+
+// The key command: a pair on stdout, nothing written in the repository (not even ignored files).
+const keyCommand = async (): Promise<Check[]> => {
+  const before = await repositoryState()
+  const pair = JSON.parse(await stdoutOf(`cd "${root}" && node src/cli/key.mjs --alg ES256`))
+  const after = await repositoryState()
+  const ok =
+    typeof pair.private.d === 'string' &&
+    privateMembers.every((m) => !(m in pair.public)) &&
+    pair.public.kid === pair.private.kid &&
+    pair.public.x === pair.private.x &&
+    pair.public.alg === 'ES256'
+  return [
+    { name: 'npm run key prints a private and a public half of one key', ok },
+    { name: 'npm run key writes nothing in the repository', ok: before === after, detail: after },
+  ]
+}
+
 // The emergency removal and the shared-secret rotation, on Node: their cost and their promise.
 const emergencyAndSecret = async (lib: Lib): Promise<Check[]> => {
   const checks: Check[] = []
@@ -508,6 +528,7 @@ let failed = 0
 try {
   const lib = await bundle()
   failed += report('node', [
+    ...(await keyCommand()),
     ...(await rotationUnderLoad(
       'node',
       lib,

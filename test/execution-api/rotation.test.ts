@@ -99,6 +99,17 @@ describe('several keys, one signing (JWT_PUBLIC_JWKS)', () => {
     expect(await statusWith(w, await signedBy(current))).toBe(404)
   })
 
+  it('takes a public key without alg with the algorithm JWT_PRIVATE_JWK would get', async () => {
+    const { alg: _, ...bare } = publicHalf(next)
+    const w = worker({
+      JWT_PRIVATE_JWK: JSON.stringify(current),
+      JWT_PUBLIC_JWKS: JSON.stringify({ keys: [bare] }),
+    })
+    const { keys } = (await (await w.get('/.well-known/jwks.json')).json()) as { keys: JWK[] }
+    expect(keys[1]).toMatchObject({ kid: next.kid, alg: 'ES256' })
+    expect(await statusWith(w, await signedBy(next))).toBe(404)
+  })
+
   it('after retirement, tokens of the retired key get 401', async () => {
     const token = await signedBy(current)
     const w = worker({ JWT_PRIVATE_JWK: JSON.stringify(next) })
@@ -113,9 +124,9 @@ describe('several keys, one signing (JWT_PUBLIC_JWKS)', () => {
     ['a private key', () => JSON.stringify({ keys: [next] }), /private key/],
     ['not a key set', () => JSON.stringify([publicHalf(next)]), /not a JWK set/],
     [
-      'a key without alg',
-      () => JSON.stringify({ keys: [{ ...publicHalf(next), alg: undefined }] }),
-      /"alg"/,
+      'a symmetric key',
+      () => JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0', alg: 'HS256', kid: 'x' }] }),
+      /public keys JWT_PRIVATE_JWK could be/,
     ],
     [
       'a key without kid',

@@ -15,7 +15,8 @@ export interface TIToken {
   iss?: string
   exp: number
   iat: number
-  nbf: number
+  /** Checked when present (RFC 7519 makes it optional; Airflow's validator does not require it). */
+  nbf?: number
   jti?: string
   /** Any other claim, kept for handlers and carried over on refresh. */
   [claim: string]: unknown
@@ -35,7 +36,7 @@ export const tiClaimsSchema: z.ZodType<TIToken> = z.looseObject({
   iss: z.string().optional(),
   exp: numericDate,
   iat: numericDate,
-  nbf: numericDate,
+  nbf: numericDate.optional(),
   jti: z.string().optional(),
 })
 

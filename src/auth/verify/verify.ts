@@ -47,7 +47,8 @@ export const defaultRealm = 'execution-api'
 /** Verifies one compact JWS token, resolving to its typed claims or rejecting with an `AuthError`. */
 export type Verifier = (token: string) => Promise<TIToken>
 
-const required = ['sub', 'aud', 'exp', 'iat', 'nbf']
+// `nbf` is checked when present, not required: Airflow's validator requires aud, exp and iat only.
+const required = ['sub', 'aud', 'exp', 'iat']
 
 // Messages of jose's claim errors, reworded for `error_description`: short, and never the token.
 const describeClaimFailure = (claim: string | undefined) => {

@@ -63,7 +63,12 @@ const steps = [
   {
     name: 'node (loopback key set)',
     cmd: 'node',
-    args: ['--test', '--test-reporter=tap', 'test/security/loopback.node.mjs'],
+    args: [
+      '--test',
+      '--test-reporter=tap',
+      'test/security/loopback.node.mjs',
+      'test/security/discovery.node.mjs',
+    ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)
       const fail = /^# fail (\d+)$/m.exec(stdout)

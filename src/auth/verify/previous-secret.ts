@@ -1,9 +1,10 @@
 import { ExpiredTokenError, InvalidTokenError } from '../errors'
 import { isHmac } from '../keys/key-checks'
+import type { AnyProfile } from '../profile/profile'
 import type { VerifyOptions } from './verify'
 
 /** When a replaced shared secret stops verifying, in milliseconds since the epoch. */
-export const previousSecretEnd = (options: VerifyOptions): number | undefined => {
+export const previousSecretEnd = (options: VerifyOptions<AnyProfile>): number | undefined => {
   if (options.previousSecret === undefined) return undefined
   const until = options.previousSecretUntil
   const ms =
@@ -17,7 +18,9 @@ export const previousSecretEnd = (options: VerifyOptions): number | undefined =>
 }
 
 /** The options of a verifier that knows the previous secret alone, under the HS algorithms allowed. */
-export const previousSecretOptions = (options: VerifyOptions): VerifyOptions => {
+export const previousSecretOptions = <P extends AnyProfile>(
+  options: VerifyOptions<P>,
+): VerifyOptions<P> => {
   const algorithms = options.algorithms.filter(isHmac)
   if (!algorithms.length)
     throw new TypeError('"previousSecret" needs an HS algorithm in "algorithms"')

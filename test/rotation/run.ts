@@ -35,10 +35,12 @@ const settings = {
   JWT_LEEWAY: '0',
 }
 const verifier = { cooldownMs: 500, maxAgeMs: 1500 }
-// README `sleep 600`: at least the verifier's cache age, twice over (longer in workerd, where the
-// local reloads are slower, so that as many requests run through it); `sleep 610`: lifetime + leeway.
-const publishWait = { node: 3, workerd: 8 }
+// README `sleep 600`: at least the verifier's cache age, twice over; `sleep 610`: lifetime + leeway.
+// Each wait also lasts until half the requests have run through it (a busy machine serves fewer per
+// second; waiting longer than the README says is always safe), at most `longestWait` seconds.
+const publishWait = 3
 const retireWait = lifetime + 1
+const longestWait = 60
 const runners = 8
 const minRequests = 2000
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
@@ -157,13 +159,29 @@ const workerdVerifier = async (jwksUrl: string): Promise<Listening> => {
   return { url: url.origin, stop: () => harness.close() }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 // `wrangler secret put/delete` arrive here from the stand-in; the answer waits for the deployment.
-const controlServer = async (target: () => Deployable, secrets: Secrets) => {
+// The README's waits arrive here too (`{ pause: seconds }`): `requests()` counts the load's progress.
+const controlServer = async (
+  target: () => Deployable,
+  secrets: Secrets,
+  requests: () => number = () => 0,
+) => {
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     try {
-      const { name, value } = JSON.parse(Buffer.concat(chunks).toString())
+      const { name, value, pause } = JSON.parse(Buffer.concat(chunks).toString())
+      if (pause !== undefined) {
+        const [start, from] = [Date.now(), requests()]
+        await sleep(pause * 1000)
+        while (requests() - from < minRequests / 2 && Date.now() - start < longestWait * 1000) {
+          await sleep(100)
+        }
+        res.writeHead(204).end()
+        return
+      }
       if (value === undefined) delete secrets[name]
       else secrets[name] = value
       await target().deploy({ ...secrets })
@@ -182,6 +200,8 @@ const controlServer = async (target: () => Deployable, secrets: Secrets) => {
 
 const keyCli = `node "${join(root, 'src/cli/key.mjs')}"`
 const standIn = `node "${join(root, 'test/rotation/wrangler-stand-in.mjs')}"`
+const pause = (seconds: number) =>
+  `curl -sSf -o /dev/null -d '{"pause":${seconds}}' "$ROTATION_CONTROL_URL"`
 const commands: [string, string][] = [
   ['npm run -s key --', keyCli],
   ['npm run -s key', keyCli],
@@ -305,7 +325,7 @@ const startLoad = (issuerUrl: string, verifierUrl: string, first: () => Promise<
       for (const key of await jwksOf(issuerUrl)) {
         if (privateMembers.some((m) => m in key)) load.leaked++
       }
-      await new Promise((r) => setTimeout(r, 200))
+      await sleep(200)
     }
   }
   const guarded = (task: () => Promise<void>) => task().catch((error) => fail(describe(error)))
@@ -335,7 +355,7 @@ const waitFor = async (probe: () => Promise<boolean>, ms: number) => {
   const end = Date.now() + ms
   while (Date.now() < end) {
     if (await probe()) return true
-    await new Promise((r) => setTimeout(r, 100))
+    await sleep(100)
   }
   return false
 }
@@ -351,14 +371,18 @@ const rotationUnderLoad = async (
   const secrets: Secrets = { JWT_PRIVATE_JWK: JSON.stringify(initial) }
   const a = await issuerFor({ ...secrets })
   const b = await verifierFor(`${a.url}/execution/.well-known/jwks.json`)
-  const control = await controlServer(() => a, secrets)
+  let load: ReturnType<typeof startLoad> | undefined
+  const control = await controlServer(
+    () => a,
+    secrets,
+    () => load?.load.requests ?? 0,
+  )
   const scheduler = lib.createIssuer({ privateJwk: initial, expirationTime: lifetime })
   const mint = () => scheduler.mint({ sub: crypto.randomUUID() })
   // A token of the first key that outlives the rotation: what a leak or a forgotten runner holds.
   const longLived = await scheduler.mint({ sub: crypto.randomUUID(), expiresIn: 300 })
   const checks: Check[] = []
   const check = (name: string, ok: boolean, detail?: string) => checks.push({ name, ok, detail })
-  let load: ReturnType<typeof startLoad> | undefined
   try {
     const before = await fetch(`${b.url}/whoami`, bearer(longLived))
     check('a token of the first key verifies through jwksUrl', before.status === 200)
@@ -369,8 +393,8 @@ const rotationUnderLoad = async (
       'rotation',
       [
         ['https://execution-api.example.workers.dev/execution', `${a.url}/execution`],
-        ['sleep 600', `sleep ${publishWait[runtime]}`],
-        ['sleep 610', `sleep ${retireWait}`],
+        ['sleep 600', pause(publishWait)],
+        ['sleep 610', pause(retireWait)],
       ],
       { HOME: home, ROTATION_CONTROL_URL: control.url },
     )

@@ -161,7 +161,8 @@ const workerdVerifier = async (jwksUrl: string): Promise<Listening> => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-// `wrangler secret put/delete` arrive here from the stand-in; the answer waits for the deployment.
+// `wrangler secret put/bulk/delete` arrive here from the stand-in (`{ secrets: { NAME: value or
+// null } }`, one deployment for all); the answer waits for the deployment.
 // The README's waits arrive here too (`{ pause: seconds }`): `requests()` counts the load's progress.
 const controlServer = async (
   target: () => Deployable,
@@ -172,7 +173,7 @@ const controlServer = async (
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     try {
-      const { name, value, pause } = JSON.parse(Buffer.concat(chunks).toString())
+      const { secrets: change, pause } = JSON.parse(Buffer.concat(chunks).toString())
       if (pause !== undefined) {
         const [start, from] = [Date.now(), requests()]
         await sleep(pause * 1000)
@@ -182,8 +183,10 @@ const controlServer = async (
         res.writeHead(204).end()
         return
       }
-      if (value === undefined) delete secrets[name]
-      else secrets[name] = value
+      for (const [name, value] of Object.entries(change as Record<string, string | null>)) {
+        if (value === null) delete secrets[name]
+        else secrets[name] = value
+      }
       await target().deploy({ ...secrets })
       res.writeHead(204).end()
     } catch (error) {

@@ -32,6 +32,20 @@ const utc = z.iso.datetime({ offset: true })
 /** A JSON object (Airflow's `dict[str, Any]`). */
 const jsonObject = z.record(z.string(), z.json())
 
+/** `AssetEventDagRunReference` of the Task SDK (`extra="forbid"`). */
+const assetEvent = z
+  .strictObject({
+    asset: z.strictObject({ name: z.string(), uri: z.string(), extra: jsonObject }),
+    extra: jsonObject,
+    source_task_id: z.string().nullable(),
+    source_dag_id: z.string().nullable(),
+    source_run_id: z.string().nullable(),
+    source_map_index: z.int().nullable(),
+    source_aliases: z.array(z.strictObject({ name: z.string() })),
+    timestamp: utc,
+  })
+  .meta({ title: 'AssetEventDagRunReference' })
+
 /** `DagRun` of the Task SDK (`extra="forbid"`): the run a task instance belongs to. */
 export const dagRun = z
   .strictObject({
@@ -55,7 +69,8 @@ export const dagRun = z
     state: z.enum(['queued', 'running', 'success', 'failed']),
     conf: jsonObject.nullable(),
     triggering_user_name: z.string().nullable(),
-    consumed_asset_events: z.array(z.never()),
+    // Always empty here (no assets), documented with the SDK's item model.
+    consumed_asset_events: z.array(assetEvent),
     partition_key: z.string().nullable(),
     note: z.string().nullable(),
     team_name: z.string().nullable(),
@@ -69,8 +84,9 @@ export const runContext = z
     task_reschedule_count: z.int(),
     first_task_reschedule_start_date: utc.optional(),
     max_tries: z.int(),
-    variables: z.array(z.never()),
-    connections: z.array(z.never()),
+    // Always empty (as in Airflow today); documented with the SDK's item models.
+    variables: z.array(z.lazy(() => variable)),
+    connections: z.array(z.lazy(() => connection)),
     next_method: z.string().optional(),
     next_kwargs: z.union([jsonObject, z.string()]).nullable().optional(),
     xcom_keys_to_clear: z.array(z.string()),

@@ -18,6 +18,9 @@ import {
 } from '../store/task-instances'
 import { defineGroup, defineRoute, notFoundBody } from './builders'
 
+// What Airflow answers, read in airflow-core/src/airflow/api_fastapi/execution_api/routes/
+// task_instances.py (apache/airflow@0085294cc6ca): `ti_run`, `ti_update_state`, `ti_heartbeat`.
+
 const tiNotFound = notFoundBody('Task Instance not found')
 
 const json = (text: string | null) => (text === null ? null : JSON.parse(text))

@@ -14,6 +14,7 @@ export {
   SubjectMismatchError,
   TokenTypeNotAllowedError,
 } from './auth/errors'
+export { createDiscoveredKeySet } from './auth/keys/discovery'
 export {
   type Algorithm,
   type CryptoKeyEntry,

@@ -171,7 +171,7 @@ export const guard = (
         const key = uuidSubjects ? uuidKey(text) : undefined
         if (key && key === uuidKey(param)) continue
       }
-      throw alias ? new SubjectMismatchError(realm) : new OwnershipError(realm, scope, name)
+      throw alias ? new SubjectMismatchError(realm) : new OwnershipError(realm, scope, name, claim)
     }
     for (let i = 0; i < required.length; i++) {
       const scope = required[i] as string

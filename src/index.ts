@@ -81,6 +81,7 @@ export {
   tokenTypes,
 } from './auth/profile/task-instance'
 export { tiClaimsSchema } from './auth/profile/task-instance-schema'
+export { type WithClaims, withClaims } from './auth/profile/with-claims'
 export {
   documentedScopes,
   type OpenApiDocument,

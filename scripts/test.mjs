@@ -101,6 +101,14 @@ const steps = [
     args: ['--disable-warning=ExperimentalWarning', 'test/conformance/run.ts'],
     count: perRuntime('conformance'),
   },
+  // The docs page in headless chromium (Debian's, installed by .ci/run): Swagger UI on wrangler dev
+  // and the Node server lists every operation and the bearer scheme, with no request off loopback.
+  {
+    name: 'docs page (chromium)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/conformance/docs-page.ts'],
+    count: perRuntime('docs'),
+  },
   // The package users install: neutral sources, tarball contents, JSR dry run, and the tarball
   // installed outside the repo running a minimal app on Node, Bun, Deno and workerd.
   {

@@ -15,7 +15,7 @@ export interface TIToken {
   iss?: string
   exp: number
   iat: number
-  /** Present on every token the issuer mints; optional on others, as in Airflow. */
+  /** Checked when present (RFC 7519 makes it optional; Airflow's validator does not require it). */
   nbf?: number
   jti?: string
   /** Any other claim, kept for handlers and carried over on refresh. */

@@ -87,6 +87,13 @@ const steps = [
     cmd: 'wrangler',
     args: ['deploy', '--dry-run', '--outdir', join(outDir, 'bundle')],
   },
+  // The README's key rotation run as written while runners' requests flow: on Node and in workerd.
+  {
+    name: 'rotation (node, workerd)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/rotation/run.ts'],
+    count: perRuntime('rotation'),
+  },
   // The Node, Bun and Deno servers: their D1 shim (node:sqlite, bun:sqlite) and their start-up.
   {
     name: 'serve (node, bun, deno)',

@@ -1,11 +1,17 @@
+import type { JWK } from 'jose'
 import type { Algorithm, IssuerOptions, VerifyOptions } from '../index'
-import { defaultAudience } from '../index'
+import { defaultAudience, publishedKeys } from '../index'
 
 /** The Worker's bindings (contract §2). Secrets and vars arrive as strings, or not at all. */
 export interface ExecutionBindings {
   DB: D1Database
   JWT_PRIVATE_JWK?: string
   JWT_SECRET?: string
+  /** Rotation: public keys published and trusted beside JWT_PRIVATE_JWK (the next, the previous). */
+  JWT_PUBLIC_JWKS?: string
+  /** Rotation: the replaced JWT_SECRET, verifying only, until JWT_PREVIOUS_SECRET_UNTIL. */
+  JWT_PREVIOUS_SECRET?: string
+  JWT_PREVIOUS_SECRET_UNTIL?: string
   JWKS_URL?: string
   JWT_AUDIENCE?: string
   JWT_ISSUER?: string
@@ -107,6 +113,86 @@ const privateJwk = (text: string) => {
 }
 
 /**
+ * JWT_PUBLIC_JWKS: a JWK set (`{"keys": […]}`, the shape of the published set, so the live set can
+ * be copied back during a switch) of public keys the private JWK's rules allow, each with `kid`.
+ */
+const publicJwks = (text: string, signing: string | undefined) => {
+  if (!signing)
+    throw new ConfigError('"JWT_PUBLIC_JWKS" needs "JWT_PRIVATE_JWK" (the key that signs)')
+  let keys: unknown
+  try {
+    keys = JSON.parse(text)?.keys
+  } catch {}
+  if (!Array.isArray(keys))
+    throw new ConfigError('"JWT_PUBLIC_JWKS" is not a JWK set {"keys": […]}')
+  const withAlg = (keys as Record<string, unknown>[]).map((jwk) => {
+    if (!jwk || typeof jwk !== 'object') throw new ConfigError('"JWT_PUBLIC_JWKS" holds a non-key')
+    // Never published: a private member here means the wrong half was put in this binding.
+    if (typeof jwk.d === 'string') {
+      throw new ConfigError('"JWT_PUBLIC_JWKS" holds a private key: put only public keys there')
+    }
+    // The same keys JWT_PRIVATE_JWK may be, the same algorithm guessed when `alg` is absent.
+    const alg = (jwk.alg ?? guessAlgorithm(jwk)) as Algorithm
+    const needs = signingKeys[alg]
+    if (!needs || jwk.kty !== needs.kty || (needs.crv && jwk.crv !== needs.crv)) {
+      throw new ConfigError(
+        '"JWT_PUBLIC_JWKS" keys must be public keys JWT_PRIVATE_JWK could be (EdDSA, ES256/384/512, RS256/384/512, PS256/384/512)',
+      )
+    }
+    return { ...jwk, alg } as JWK
+  })
+  try {
+    // The signing key's public half first; a key listed again under its kid counts once.
+    return publishedKeys({ privateJwk: signing, publicKeys: withAlg }).slice(1)
+  } catch (error) {
+    throw new ConfigError((error as Error).message.replace('"publicKeys"', '"JWT_PUBLIC_JWKS"'))
+  }
+}
+
+/** RFC 3339 with an offset or `Z`, or NumericDate digits, as milliseconds since the epoch. */
+const instant = (name: string, text: string) => {
+  const ms = /^\d+$/.test(text)
+    ? Number(text) * 1000
+    : /(Z|[+-]\d\d:\d\d)$/i.test(text)
+      ? Date.parse(text)
+      : Number.NaN
+  if (!Number.isFinite(ms)) {
+    throw new ConfigError(
+      `"${name}" must be an RFC 3339 time with an offset, got ${JSON.stringify(text)}`,
+    )
+  }
+  return ms
+}
+
+/**
+ * JWT_PREVIOUS_SECRET: verifies only, and only until JWT_PREVIOUS_SECRET_UNTIL, which may be at
+ * most the longest token lifetime + leeway + 1 h away: it is there for tokens already signed, never
+ * a second long-lived key. A window already over leaves it out.
+ */
+const previousSecret = (env: ExecutionBindings, secret: string | undefined, horizon: number) => {
+  const previous = env.JWT_PREVIOUS_SECRET || undefined
+  if (previous === undefined) return undefined
+  if (!secret)
+    throw new ConfigError('"JWT_PREVIOUS_SECRET" needs "JWT_SECRET" (the secret that signs)')
+  if (new TextEncoder().encode(previous).byteLength < 64) {
+    throw new ConfigError('"JWT_PREVIOUS_SECRET" must be at least 64 bytes (HS512)')
+  }
+  const text = present(env.JWT_PREVIOUS_SECRET_UNTIL)
+  if (text === undefined) {
+    throw new ConfigError('"JWT_PREVIOUS_SECRET_UNTIL" is required with "JWT_PREVIOUS_SECRET"')
+  }
+  const until = instant('JWT_PREVIOUS_SECRET_UNTIL', text)
+  if (until > Date.now() + (horizon + 3600) * 1000) {
+    throw new ConfigError(
+      '"JWT_PREVIOUS_SECRET_UNTIL" is further away than the longest token lifetime + leeway + 1 h',
+    )
+  }
+  return until > Date.now()
+    ? { previousSecret: previous, previousSecretUntil: new Date(until) }
+    : undefined
+}
+
+/**
  * Reads the bindings. Throws `ConfigError` for a value that must stop the Worker (a short secret,
  * a broken key); a missing key is not an error here, it becomes 503 on authenticated routes.
  */
@@ -139,12 +225,22 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
         '(`openssl rand -base64 64`) in Airflow and in JWT_SECRET, then restart both',
     )
   }
+  const extraKeys =
+    present(env.JWT_PUBLIC_JWKS) === undefined
+      ? []
+      : publicJwks(present(env.JWT_PUBLIC_JWKS) as string, jwk?.text)
+  const previous = previousSecret(
+    env,
+    secret,
+    Math.max(expirationTime, workloadExpirationTime) + leeway,
+  )
   const jwksUrl = present(env.JWKS_URL)
   if (jwksUrl !== undefined && !URL.canParse(jwksUrl))
     throw new ConfigError('"JWKS_URL" is not a URL')
 
   const algorithms = new Set<Algorithm>()
   if (jwk) algorithms.add(jwk.alg)
+  for (const key of extraKeys) algorithms.add(key.alg as Algorithm)
   if (secret) for (const alg of secretAlgorithms) algorithms.add(alg)
   if (jwksUrl) for (const alg of remoteAlgorithms) algorithms.add(alg)
 
@@ -155,7 +251,9 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
       ? {
           algorithms: [...algorithms],
           privateJwk: jwk?.text,
+          ...(extraKeys.length ? { publicKeys: extraKeys } : {}),
           secret,
+          ...previous,
           jwksUrl,
           audience,
           issuer: issuerName,
@@ -166,6 +264,7 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
       jwk || secret
         ? {
             privateJwk: jwk?.text,
+            ...(extraKeys.length ? { publicKeys: extraKeys } : {}),
             secret: jwk ? undefined : secret,
             algorithm: jwk ? jwk.alg : 'HS512',
             audience,

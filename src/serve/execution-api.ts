@@ -28,6 +28,9 @@ export interface ServeSettings {
 const bindingNames = [
   'JWT_PRIVATE_JWK',
   'JWT_SECRET',
+  'JWT_PUBLIC_JWKS',
+  'JWT_PREVIOUS_SECRET',
+  'JWT_PREVIOUS_SECRET_UNTIL',
   'JWKS_URL',
   'JWT_AUDIENCE',
   'JWT_ISSUER',

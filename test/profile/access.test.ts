@@ -187,7 +187,11 @@ describe('ownership', () => {
     const { app } = makeApp()
     const token = await sign({ sub: 'alice', org: 'acme', scope: 'api tasks:read' })
     expect((await app.request('/api/orgs/acme/tasks', bearer(token))).status).toBe(200)
-    expect((await app.request('/api/orgs/evil/tasks', bearer(token))).status).toBe(403)
+    const evil = await app.request('/api/orgs/evil/tasks', bearer(token))
+    expect(evil.status).toBe(403)
+    expect(await evil.json()).toEqual({
+      detail: "Token claim 'org' does not match path parameter 'org_id'",
+    })
     const noOrg = await sign({ sub: 'alice', scope: 'api tasks:read' })
     expect((await app.request('/api/orgs/acme/tasks', bearer(noOrg))).status).toBe(403)
   })
@@ -384,7 +388,7 @@ describe('minting access tokens', () => {
     const issuer = createIssuer({ privateJwk: jwk, profile })
     await expect(issuer.mint({ sub: '' })).rejects.toThrow('Refusing to mint')
     await expect(createIssuer({ privateJwk: jwk }).mint({ sub: 'not-a-uuid' })).rejects.toThrow(
-      'Refusing to mint',
+      'Refusing to mint: The token\'s "sub" claim is not a UUID',
     )
   })
 })

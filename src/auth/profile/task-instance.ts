@@ -23,7 +23,7 @@ export interface TIToken {
 }
 
 /** The task instance profile: Airflow's Execution API tokens, the library's default. */
-export type TaskInstanceProfile = TokenProfile<TIToken, TokenType, 'ti:self'>
+export type TaskInstanceProfile = TokenProfile<TIToken, TokenType, 'ti:self', 'tiToken'>
 
 /** Claims the library manages itself; everything else is carried over on refresh. */
 export const registeredClaims: ReadonlySet<string> = new Set([
@@ -50,7 +50,8 @@ const invalid = (claim: string) => `The token's "${claim}" claim is missing or i
  */
 const checkTaskInstance = (payload: Record<string, unknown>): string | undefined => {
   const { sub, scope, aud } = payload
-  if (typeof sub !== 'string' || !uuid.test(sub)) return invalid('sub')
+  if (typeof sub !== 'string') return invalid('sub')
+  if (!uuid.test(sub)) return `The token's "sub" claim is not a UUID`
   if (scope === undefined) payload.scope = 'execution'
   else if (scope !== 'execution' && scope !== 'workload') return invalid('scope')
   if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.length > 0)) return invalid('aud')

@@ -20,6 +20,7 @@ import {
 } from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
 import { registeredClaims } from './claims'
+import { previousSecretEnd, previousSecretOptions, withPreviousSecret } from './previous-secret'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
 export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> extends KeyOptions {
@@ -54,6 +55,13 @@ export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> exten
   /** Remember verified tokens (per isolate, see `TokenCache`); `true` for the defaults. Default: off. */
   // biome-ignore lint/suspicious/noExplicitAny: a cache of the profile's claims
   cache?: boolean | TokenCacheOptions | TokenCache<any>
+  /**
+   * The shared secret `secret` replaced: it verifies HS tokens (never signs) until
+   * `previousSecretUntil`, so tokens signed before a secret rotation keep working. Default: none.
+   */
+  previousSecret?: string | Uint8Array
+  /** When `previousSecret` stops verifying: a `Date` or NumericDate. Required with it. Default: none. */
+  previousSecretUntil?: Date | number
 }
 
 export const defaultAudience = 'urn:airflow.apache.org:task'
@@ -152,7 +160,15 @@ const signatureHolds = (gated: GatedToken, key: CryptoKey): Promise<boolean> =>
 /** The options of the signature layer alone: keys, allow-list, size cap. */
 export type SignatureOptions = Omit<
   VerifyOptions,
-  'audience' | 'issuer' | 'leeway' | 'cache' | 'profile' | 'types' | 'requireType'
+  | 'audience'
+  | 'issuer'
+  | 'leeway'
+  | 'cache'
+  | 'profile'
+  | 'types'
+  | 'requireType'
+  | 'previousSecret'
+  | 'previousSecretUntil'
 >
 
 /** A verified compact JWS whose payload is any bytes: what the signature layer gives. */
@@ -249,8 +265,14 @@ export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
   }
   // The key set's background refresh, for the middleware to hand to `waitUntil`.
   const refreshing = (getKey as { refreshing?: () => Promise<void> | undefined }).refreshing
-  const verifier = (
+  const cached = (
     options.cache ? withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents) : verify
   ) as Verifier<ClaimsOf<P>>
+  // Outside the cache: a token the previous secret verified is never served once its window ends.
+  const end = previousSecretEnd(options)
+  const verifier =
+    end === undefined
+      ? cached
+      : withPreviousSecret(cached, createVerifier(previousSecretOptions(options)), end)
   return refreshing ? Object.assign(verifier, { refreshing }) : verifier
 }

@@ -49,10 +49,6 @@ export const ratios = (t: Timings, workerd: boolean): Ratio[] => {
       value: (at(t, 'verifier') - subtle) / (at(t, 'jose.jwtVerify') - subtle),
     },
     {
-      name: 'gate alone / (verifier − subtle.verify)',
-      value: at(t, 'gate alone') / (at(t, 'verifier') - subtle),
-    },
-    {
       name: '(ours − no-op mw − verifier) / verifier',
       value: (ours - at(t, 'bare + no-op middleware') - at(t, 'verifier')) / at(t, 'verifier'),
     },

@@ -18,7 +18,7 @@ const args = host.Deno?.args ?? host.process?.argv.slice(2) ?? []
 const quick = args.includes('--quick')
 const only = args.includes('--alg') ? args[args.indexOf('--alg') + 1] : undefined
 const runtime = navigator.userAgent
-const rounds = quick ? 1 : 5
+const rounds = quick ? 1 : 7
 
 const gc = () => (host.Bun ? host.Bun.gc(true) : host.gc?.())
 const heapUsed = () => (host.Deno ?? host.process)?.memoryUsage().heapUsed ?? Number.NaN
@@ -29,7 +29,7 @@ const timeAll = async (alg: BenchAlg): Promise<[Timings, Timings]> => {
   const samples: Record<string, number[]> = {}
   for (let round = 0; round < rounds; round++) {
     for (const { name, run } of scenarios) {
-      const stats = await measure(run, { min_cpu_time: (quick ? 100 : 150) * 1e6 })
+      const stats = await measure(run, { min_cpu_time: 100 * 1e6 })
       samples[name] = [...(samples[name] ?? []), stats.p50]
     }
   }

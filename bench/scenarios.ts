@@ -15,6 +15,7 @@ import {
   createVerifier,
   defineGroup,
   defineRoute,
+  type JwtAuth,
   jwtAuth,
   routeTable,
   type VerifyOptions,
@@ -182,7 +183,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
       { auth: jwtAuth(options()) },
     ).mount(a),
   )
-  const nestedTable = (auth: ReturnType<typeof jwtAuth>) => (a: Hono) =>
+  const nestedTable = (auth: JwtAuth) => (a: Hono) =>
     routeTable(
       defineGroup({
         path: '/execution',

@@ -79,8 +79,8 @@ const ready = async () => {
 try {
   await ready()
   console.log('## workerd (wrangler dev)\n')
-  const rounds = quick ? 1 : 5
-  const ms = quick ? 60 : 150
+  const rounds = quick ? 1 : 7
+  const ms = quick ? 60 : 100
   console.log(
     `In-isolate loop: mean per op over ${ms} ms, median of ${rounds} interleaved rounds\n`,
   )

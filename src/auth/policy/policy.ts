@@ -158,9 +158,8 @@ export const guard = (
   const { tokenTypes, self, required, alternatives, checks } = policy
   const typed = profile.tokenTypes.length > 0
   const { variable, uuidSubjects } = profile
-  return async function policyGuard(c, next) {
-    const token = await auth.authenticate(c)
-    refused.add(c.req.raw)
+  // The synchronous rules, computed when the policy was: token type, ownership, granted scopes.
+  const check = (c: Context, token: Record<string, unknown>) => {
     if (typed) {
       const type = profile.tokenType(token)
       if (!tokenTypes.includes(type)) {
@@ -192,12 +191,21 @@ export const guard = (
         throw new InsufficientScopeError(realm, rule[0], rule[1])
       }
     }
-    for (let i = 0; i < checks.length; i++) {
-      const rule = checks[i] as (typeof checks)[number]
-      if (!(await rule[1](c, token))) throw new ScopeDeniedError(realm, rule[0])
+  }
+  return async function policyGuard(c, next) {
+    const token = await auth.authenticate(c)
+    try {
+      check(c, token)
+      for (let i = 0; i < checks.length; i++) {
+        const rule = checks[i] as (typeof checks)[number]
+        if (!(await rule[1](c, token))) throw new ScopeDeniedError(realm, rule[0])
+      }
+    } catch (error) {
+      // Refused here (or a checker threw): the refresh after this request mints nothing for it.
+      refused.add(c.req.raw)
+      throw error
     }
     // Only a token that passed the policy reaches handlers and the refresh.
-    refused.delete(c.req.raw)
     c.set(variable, token)
     await next()
   }

@@ -6,6 +6,8 @@ import fc from 'fast-check'
 import { importJWK, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
+import { accessTokenProfile } from '../../src/auth/profile/access-token'
+import type { AnyProfile } from '../../src/auth/profile/profile'
 import { taskInstanceProfile } from '../../src/auth/profile/task-instance'
 import { createVerifier } from '../../src/auth/verify/verify'
 import { b64u, ed25519Signer } from './helpers'
@@ -64,6 +66,9 @@ type Stricter =
   | 'aud entry not a string'
   | 'sub not a UUID'
   | 'scope not a token type'
+  | 'sub empty or not a string'
+  | 'scope not a string'
+  | 'scp not a string or strings'
   | 'jti not a string'
   | 'issued in the future'
 
@@ -89,7 +94,12 @@ const jsonOf = (segment: string): Record<string, unknown> | undefined => {
 }
 
 /** The stricter cases a token falls in, from its text alone (and what the generator injected). */
-const stricterCases = (token: string, injected: readonly Stricter[], alg = 'EdDSA'): Stricter[] => {
+const stricterCases = (
+  token: string,
+  injected: readonly Stricter[],
+  alg = 'EdDSA',
+  profile: 'task instance' | 'access token' = 'task instance',
+): Stricter[] => {
   const cases = new Set<Stricter>(injected)
   if (token.length > maxTokenLength) cases.add('too long')
   const segments = token.split('.')
@@ -117,12 +127,21 @@ const stricterCases = (token: string, injected: readonly Stricter[], alg = 'EdDS
     if (Array.isArray(claims.aud) && claims.aud.some((a) => typeof a !== 'string')) {
       cases.add('aud entry not a string')
     }
-    const { sub, scope, jti, iat } = claims
-    if (typeof sub !== 'string' || !/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(sub)) {
-      cases.add('sub not a UUID')
-    }
-    if (scope !== undefined && scope !== 'execution' && scope !== 'workload') {
-      cases.add('scope not a token type')
+    const { sub, scope, scp, jti, iat } = claims
+    if (profile === 'task instance') {
+      if (typeof sub !== 'string' || !/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(sub)) {
+        cases.add('sub not a UUID')
+      }
+      if (scope !== undefined && scope !== 'execution' && scope !== 'workload') {
+        cases.add('scope not a token type')
+      }
+    } else {
+      if (typeof sub !== 'string' || sub === '') cases.add('sub empty or not a string')
+      if (scope !== undefined && typeof scope !== 'string') cases.add('scope not a string')
+      const strings = Array.isArray(scp) && scp.every((s) => typeof s === 'string')
+      if (scp !== undefined && typeof scp !== 'string' && !strings) {
+        cases.add('scp not a string or strings')
+      }
     }
     if (jti !== undefined && typeof jti !== 'string') cases.add('jti not a string')
     if (typeof iat === 'number' && iat > now + leeway) cases.add('issued in the future')
@@ -134,9 +153,21 @@ type Outcome =
   | { accepted: true; claims: Record<string, unknown> }
   | { accepted: false; code: string }
 
-const oursFor = (setup: (typeof setups)[number]) => {
-  const verify = createVerifier({
+// The two profiles: the task instance one (the default), and RFC 9068 access tokens.
+const profiles = [
+  {
+    name: 'task instance' as const,
+    profile: taskInstanceProfile,
+    defaults: { scope: 'execution' },
+  },
+  { name: 'access token' as const, profile: accessTokenProfile(), defaults: {} },
+]
+type Profile = (typeof profiles)[number]
+
+const oursFor = (setup: (typeof setups)[number], { profile }: Profile = profiles[0] as Profile) => {
+  const verify = createVerifier<AnyProfile>({
     ...setup.options,
+    profile,
     algorithms: [setup.alg],
     audience,
     issuer,
@@ -155,7 +186,7 @@ const oursFor = (setup: (typeof setups)[number]) => {
 }
 
 const joseFor =
-  (setup: (typeof setups)[number]) =>
+  (setup: (typeof setups)[number], { profile }: Profile = profiles[0] as Profile) =>
   async (token: string): Promise<Outcome> => {
     try {
       const { payload } = await jwtVerify(token, setup.key, {
@@ -163,7 +194,7 @@ const joseFor =
         audience,
         issuer,
         clockTolerance: leeway,
-        requiredClaims: [...taskInstanceProfile.requiredClaims],
+        requiredClaims: [...profile.requiredClaims],
       })
       return { accepted: true, claims: payload as Record<string, unknown> }
     } catch (error) {
@@ -209,6 +240,7 @@ const claimEdit = fc.oneof(
   date.map((nbf) => ({ nbf })),
   fc.constantFrom('workload', 'admin', 3, undefined).map((scope) => ({ scope })),
   fc.constantFrom('j-1', 42).map((jti) => ({ jti })),
+  fc.constantFrom('read write', ['read'], [1], 'read', undefined).map((scp) => ({ scp })),
   fc.jsonValue({ maxDepth: 2 }).map((team) => ({ team })),
 )
 const claimsArb = fc
@@ -293,51 +325,61 @@ const afterSigning = fc.oneof(
   },
 )
 
-describe.each(setups)('differential against jose.jwtVerify ($alg)', (setup) => {
-  const ours = oursFor(setup)
-  const jose = joseFor(setup)
-  const seen = new Map<string, number>()
+const combinations = setups.flatMap((setup) =>
+  profiles.map((profile) => ({ setup, profile, label: `${setup.alg}, ${profile.name}` })),
+)
 
-  it('random and mutated tokens: never accepted when jose refuses; refused only for a named stricter case', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        headerArb(setup.alg),
-        claimsArb,
-        beforeSigning,
-        afterSigning,
-        async (header, claims, edit, mutate) => {
-          const [h, p] = edit.apply([b64u(JSON.stringify(header)), b64u(JSON.stringify(claims))])
-          const token = mutate(`${h}.${p}.${await setup.sign(`${h}.${p}`)}`)
-          const [mine, theirs] = [await ours(token), await jose(token)]
-          const stricter = stricterCases(token, edit.injects ? [edit.injects] : [], setup.alg)
-          const key = `${mine.accepted ? 'ours ✓' : 'ours ✗'} ${theirs.accepted ? 'jose ✓' : 'jose ✗'}`
-          seen.set(key, (seen.get(key) ?? 0) + 1)
+describe.each(combinations)(
+  'differential against jose.jwtVerify ($label)',
+  ({ setup, profile }) => {
+    const ours = oursFor(setup, profile)
+    const jose = joseFor(setup, profile)
+    const seen = new Map<string, number>()
 
-          // The security property: nothing jose refuses gets through.
-          if (mine.accepted) expect(theirs.accepted).toBe(true)
-          if (mine.accepted && theirs.accepted) {
-            // Read exactly as jose reads it; the profile only adds the default token type.
-            expect(mine.claims).toEqual({ scope: 'execution', ...theirs.claims })
-          }
-          if (!mine.accepted && theirs.accepted) {
-            expect(stricter, `refused, jose accepts: ${token}`).not.toEqual([])
-          }
-          // Expired is told apart as jose tells it, when nothing stricter came first.
-          if (!theirs.accepted && theirs.code === 'ERR_JWT_EXPIRED' && stricter.length === 0) {
-            expect(mine).toEqual({ accepted: false, code: 'ERR_TOKEN_EXPIRED' })
-          }
-        },
-      ),
-      { numRuns: 1500 },
-    )
-    console.log(`differential ${setup.alg}: ${[...seen].map(([k, n]) => `${k}: ${n}`).join(', ')}`)
-    // The runs exercised both sides: agreement on acceptance and on refusal, and stricter refusals.
-    expect(seen.get('ours ✓ jose ✓')).toBeGreaterThan(50)
-    expect(seen.get('ours ✗ jose ✗')).toBeGreaterThan(50)
-    expect(seen.get('ours ✗ jose ✓')).toBeGreaterThan(10)
-    expect(seen.get('ours ✓ jose ✗')).toBeUndefined()
-  })
-})
+    it('random and mutated tokens: never accepted when jose refuses; refused only for a named stricter case', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          headerArb(setup.alg),
+          claimsArb,
+          beforeSigning,
+          afterSigning,
+          async (header, claims, edit, mutate) => {
+            const [h, p] = edit.apply([b64u(JSON.stringify(header)), b64u(JSON.stringify(claims))])
+            const token = mutate(`${h}.${p}.${await setup.sign(`${h}.${p}`)}`)
+            const [mine, theirs] = [await ours(token), await jose(token)]
+            const injected = edit.injects ? [edit.injects] : []
+            const stricter = stricterCases(token, injected, setup.alg, profile.name)
+            const key = `${mine.accepted ? 'ours ✓' : 'ours ✗'} ${theirs.accepted ? 'jose ✓' : 'jose ✗'}`
+            seen.set(key, (seen.get(key) ?? 0) + 1)
+
+            // The security property: nothing jose refuses gets through.
+            if (mine.accepted) expect(theirs.accepted).toBe(true)
+            if (mine.accepted && theirs.accepted) {
+              // Read exactly as jose reads it; the profile only adds the default token type.
+              expect(mine.claims).toEqual({ ...profile.defaults, ...theirs.claims })
+            }
+            if (!mine.accepted && theirs.accepted) {
+              expect(stricter, `refused, jose accepts: ${token}`).not.toEqual([])
+            }
+            // Expired is told apart as jose tells it, when nothing stricter came first.
+            if (!theirs.accepted && theirs.code === 'ERR_JWT_EXPIRED' && stricter.length === 0) {
+              expect(mine).toEqual({ accepted: false, code: 'ERR_TOKEN_EXPIRED' })
+            }
+          },
+        ),
+        { numRuns: 1500 },
+      )
+      console.log(
+        `differential ${setup.alg}, ${profile.name}: ${[...seen].map(([k, n]) => `${k}: ${n}`).join(', ')}`,
+      )
+      // The runs exercised both sides: agreement on acceptance and on refusal, and stricter refusals.
+      expect(seen.get('ours ✓ jose ✓')).toBeGreaterThan(50)
+      expect(seen.get('ours ✗ jose ✗')).toBeGreaterThan(50)
+      expect(seen.get('ours ✗ jose ✓')).toBeGreaterThan(10)
+      expect(seen.get('ours ✓ jose ✗')).toBeUndefined()
+    })
+  },
+)
 
 describe('each named stricter case is real: jose accepts, we refuse', () => {
   const setup = setups[0] as (typeof setups)[number]

@@ -30,11 +30,12 @@ const summary = (text) => {
     const { runtime, alg, targets } = JSON.parse(json)
     if (!runtimes.includes(runtime)) runtimes.push(runtime)
     for (const { name, value, target, atLeast } of targets) {
-      const key = `${name} ${atLeast ? '≥' : '≤'} ${target}`
+      const key = target === undefined ? name : `${name} ${atLeast ? '≥' : '≤'} ${target}`
       if (!rows.has(key)) rows.set(key, new Map())
       const cells = rows.get(key)
       if (!cells.has(runtime)) cells.set(runtime, [])
-      cells.get(runtime).push({ alg, value, met: atLeast ? value >= target : value <= target })
+      const met = target === undefined ? undefined : atLeast ? value >= target : value <= target
+      cells.get(runtime).push({ alg, value, met })
     }
   }
   const lines = [
@@ -46,9 +47,10 @@ const summary = (text) => {
     const row = runtimes.map((runtime) => {
       const all = cells.get(runtime)
       if (!all) return ''
-      const met = all.filter((c) => c.met).length
       const values = all.map((c) => c.value)
       const range = `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`
+      if (all[0].met === undefined) return `(${range})`
+      const met = all.filter((c) => c.met).length
       const missed = all.filter((c) => !c.met).map((c) => c.alg)
       return met === all.length
         ? `met ${met}/${all.length} (${range})`
@@ -92,7 +94,12 @@ for (const [cmd, argv] of steps) {
     console.error(`bench: ${cmd} ${argv.join(' ')} exited with ${code}`)
   }
 }
-const table = summary(Buffer.concat(output).toString())
+let table
+try {
+  table = summary(Buffer.concat(output).toString())
+} catch (error) {
+  table = `summary failed: ${error}\n`
+}
 console.log(table)
 output.push(Buffer.from(table))
 writeFileSync(join(outDir, 'results.md'), Buffer.concat(output))

@@ -160,7 +160,8 @@ for (const alg of algorithms) {
       name: 'hono + ours / express + oauth2-jwt-bearer',
       value: rps['hono + ours'] / rps['express + oauth2-jwt-bearer'],
     },
-    { name: 'hono bare / fastify bare', value: rps['hono bare'] / rps['fastify bare'] },
+    // What the servers alone allow: a bound on any middleware's ratio, the cached ones above all.
+    { name: 'bound: hono bare / fastify bare', value: rps['hono bare'] / rps['fastify bare'] },
   ]
   console.log('\n| ratio (requests / s, higher is better) | value | target | |')
   console.log('| --- | ---: | ---: | --- |')
@@ -169,6 +170,8 @@ for (const alg of algorithms) {
     const target = r.target === undefined ? '' : `≥ ${r.target}`
     console.log(`| ${r.name} | ${r.value.toFixed(3)} | ${target} | ${verdict} |`)
   }
-  const targets = ratios.filter((r) => r.target !== undefined).map((r) => ({ ...r, atLeast: true }))
+  const targets = ratios
+    .filter((r) => r.target !== undefined || r.name.startsWith('bound'))
+    .map((r) => ({ ...r, atLeast: true }))
   console.log(`\n<!-- ratios ${JSON.stringify({ runtime: 'Node HTTP', alg, targets })} -->\n`)
 }

@@ -104,29 +104,36 @@ export const decodeBase64url = (text: string): Uint8Array<ArrayBuffer> | undefin
   return (word & (tail === 3 ? 0xff : 0xffff)) === 0 ? bytes : undefined
 }
 
-/** Whether `text` is canonical unpadded base64url: what `decodeBase64url` accepts, decoding nothing. */
-const isCanonical = (text: string) => {
-  const tail = text.length & 3
-  if (tail === 1 || !base64urlText.test(text)) return false
-  if (tail === 0) return true
-  const last = digits[text.charCodeAt(text.length - 1)] as number
-  return (last & (tail === 2 ? 0x0f : 0x03)) === 0
-}
-const base64urlText = /^[A-Za-z0-9_-]*$/
-
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const ascii = new TextEncoder()
 // atob gives characters U+0000 to U+00FF, one per byte.
 const beyondAscii = /[\x80-\xff]/
 
-// The bytes of a canonical base64url segment, one character each (native `atob`).
-const binaryOf = (segment: string) => atob(segment.replaceAll('-', '+').replaceAll('_', '/'))
+/**
+ * The bytes of a canonical unpadded base64url segment (what `decodeBase64url` accepts), one
+ * character each, decoded by the native `atob`; else `undefined`. `atob` reads the standard alphabet
+ * and skips whitespace and padding, so: no `+` or `/` in the segment, `atob` must accept it, give
+ * exactly as many bytes as its length encodes (nothing skipped), and leave no trailing bits set.
+ */
+const canonicalBinary = (segment: string): string | undefined => {
+  const tail = segment.length & 3
+  if (tail === 1 || segment.includes('+') || segment.includes('/')) return undefined
+  let binary: string
+  try {
+    binary = atob(segment.replaceAll('-', '+').replaceAll('_', '/'))
+  } catch {
+    return undefined
+  }
+  if (binary.length !== (segment.length * 3) >> 2) return undefined
+  if (tail === 0) return binary
+  const last = digits[segment.charCodeAt(segment.length - 1)] as number
+  return (last & (tail === 2 ? 0x0f : 0x03)) === 0 ? binary : undefined
+}
 
-// The text of a canonical base64url segment in UTF-8, or `undefined` when it is not valid UTF-8.
-// `atob` gives one character per byte: for ASCII (every JSON a JWT library writes) that already is
-// the text; anything beyond goes through the strict UTF-8 decoder.
-const segmentText = (segment: string): string | undefined => {
-  const binary = binaryOf(segment)
+// The text of a segment's bytes in UTF-8, or `undefined` when they are not valid UTF-8. One
+// character per byte already is the text for ASCII (every JSON a JWT library writes); anything
+// beyond goes through the strict UTF-8 decoder.
+const textOf = (binary: string): string | undefined => {
   if (!beyondAscii.test(binary)) return binary
   try {
     return utf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
@@ -155,8 +162,8 @@ const countMembers = (json: string) => {
 
 // A JSON object in valid UTF-8 with unique member names (RFC 7515 §4 allows rejecting duplicates,
 // and a duplicate `alg` or `sub` is read differently by different parsers), else `undefined`.
-const jsonObject = (segment: string): Record<string, unknown> | undefined => {
-  const text = segmentText(segment)
+const jsonObject = (binary: string): Record<string, unknown> | undefined => {
+  const text = textOf(binary)
   if (text === undefined) return undefined
   try {
     const value: unknown = JSON.parse(text)
@@ -209,20 +216,18 @@ export const checkToken = (token: string, options: GateOptions): GatedToken => {
   if (!headerPart || !signaturePart) throw refuse('The token has an empty segment')
 
   const cached = options.headers?.get(headerPart)
-  if (
-    !(cached || isCanonical(headerPart)) ||
-    !isCanonical(payloadPart) ||
-    !isCanonical(signaturePart)
-  ) {
+  const headerBinary = cached ? '' : canonicalBinary(headerPart)
+  const payloadBinary = canonicalBinary(payloadPart)
+  const signatureBinary = canonicalBinary(signaturePart)
+  if (headerBinary === undefined || payloadBinary === undefined || signatureBinary === undefined) {
     throw refuse('The token is not canonical base64url')
   }
 
-  const header = cached ?? checkHeader(headerPart, options, refuse)
+  const header = cached ?? checkHeader(headerPart, headerBinary, options, refuse)
 
   // What the signature covers (the first two segments as sent: base64url is ASCII, so each
   // character is its byte) and the signature, in one buffer: one allocation, two views.
   const signed = headerPart.length + payloadPart.length + 1
-  const signatureBinary = binaryOf(signaturePart)
   const bytes = new Uint8Array(signed + signatureBinary.length)
   ascii.encodeInto(token.slice(0, signed), bytes)
   for (let i = 0; i < signatureBinary.length; i++) {
@@ -234,7 +239,7 @@ export const checkToken = (token: string, options: GateOptions): GatedToken => {
     const payloadBytes = decodeBase64url(payloadPart) as Uint8Array<ArrayBuffer>
     return { header, payload: undefined, payloadBytes, signature, signingInput }
   }
-  const payload = jsonObject(payloadPart)
+  const payload = jsonObject(payloadBinary)
   if (!payload) throw refuse('The token payload is not a JSON object')
   const problem = claimsProblem(payload)
   if (problem) throw refuse(problem)
@@ -244,10 +249,11 @@ export const checkToken = (token: string, options: GateOptions): GatedToken => {
 // The header's checks, on a segment seen for the first time; a header that passes is remembered.
 const checkHeader = (
   headerPart: string,
+  headerBinary: string,
   options: GateOptions,
   refuse: (description: string) => InvalidTokenError,
 ): Readonly<Record<string, unknown>> => {
-  const header = jsonObject(headerPart)
+  const header = jsonObject(headerBinary)
   if (!header) throw refuse('The token header is not a JSON object')
   const { alg, kid } = header
   if (typeof alg !== 'string' || !options.algorithms.has(alg)) {

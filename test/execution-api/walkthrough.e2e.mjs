@@ -71,7 +71,12 @@ try {
   })
   process.stdout.write(run.stdout)
   if (run.status !== 0) fail(`walkthrough failed (${run.status}):\n${run.stderr}`)
-  for (const expected of ['"dag_id":"etl"', '"task_id":"load"', 'heartbeat 204', 'state 204']) {
+  for (const expected of [
+    '"dag_run":{"dag_id":"etl"',
+    '"max_tries":0',
+    'heartbeat 204',
+    'state 204',
+  ]) {
     if (!run.stdout.includes(expected)) fail(`walkthrough output lacks ${expected}`)
   }
   // `npm run token`: an execution token reads (404: no such variable), a workload token is refused.

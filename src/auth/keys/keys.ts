@@ -1,9 +1,11 @@
 import { importJWK, type JWK, type JWSHeaderParameters } from 'jose'
 import { InvalidTokenError } from '../errors'
+import { createDiscoveredKeySet, trustedUrl } from './discovery'
 import {
   cryptoKeyProblem,
   isAsymmetric,
   isHmac,
+  jwkFits,
   jwkProblem,
   privateMembers,
   secretBytes,
@@ -45,15 +47,23 @@ export interface KeyOptions {
   /** Private JWK (object or JSON text) with `kid` and `alg`; its public half verifies. Default: none. */
   privateJwk?: JWK | string
   /**
-   * Public keys that verify: JWKs with `alg` (and `kid`), or `CryptoKey` entries. Asymmetric only;
-   * RSA at least 2048 bits with exponent 65537; `use`/`key_ops` must allow verification. Default: none.
+   * Public keys that verify: JWKs (with `kid`), or `CryptoKey` entries. A JWK without `alg` takes
+   * the one algorithm of `algorithms` its key fits (an RSA key with RS256 and RS512 both allowed
+   * needs its `alg`). Asymmetric only; RSA at least 2048 bits with exponent 65537; `use`/`key_ops`
+   * must allow verification. Default: none.
    */
   publicKeys?: readonly (JWK | CryptoKeyEntry)[]
   /** Symmetric secret for HS256/384/512 (the only algorithms raw bytes serve): at least 32/48/64 bytes. Default: none. */
   secret?: string | Uint8Array
   /** A trusted remote key set (JWKS) URL; `https:` unless on loopback. Default: none. */
   jwksUrl?: string | URL
-  /** Fetching and caching of `jwksUrl`: timeout, cooldown, staleness. Default: see `RemoteKeySetOptions`. */
+  /**
+   * An OpenID provider's issuer URL: its discovery document names the key set (`jwks_uri`), and
+   * its `issuer` must be this exact string; tokens must then carry it as `iss` unless `issuer`
+   * says otherwise. `https:` unless on loopback. Default: none.
+   */
+  openIdIssuer?: string | URL
+  /** Fetching and caching of `jwksUrl` (and `openIdIssuer`'s key set): timeout, cooldown, staleness. Default: see `RemoteKeySetOptions`. */
   remoteKeySet?: RemoteKeySetOptions
 }
 
@@ -111,6 +121,18 @@ const once = <T>(make: () => Promise<T>) => {
   }
 }
 
+// A JWK without `alg` (what PyJWT and Airflow publish) takes the one allowed algorithm its key
+// type and curve fit; none or several is a configuration error, never a guess per token.
+const derivedAlg = (jwk: JWK, algorithms: readonly string[], option: string) => {
+  const fits = algorithms.filter((alg) => isAsymmetric(alg) && jwkFits(jwk, alg))
+  if (fits.length === 1) return fits[0] as string
+  throw new TypeError(
+    fits.length
+      ? `"${option}" has a key without "alg" that fits several allowed algorithms (${fits.join(', ')}): give it an "alg"`
+      : `"${option}" has a key without "alg" that fits no allowed algorithm`,
+  )
+}
+
 // A CryptoKey's point or modulus can only be read asynchronously, so the checks a JWK passes at
 // creation (small-order and off-curve points, ROCA) run on first use for an extractable key; one
 // that fails never verifies anything. A non-extractable key cannot be read, so is not checked.
@@ -122,7 +144,11 @@ const checkedCryptoKey = async (key: CryptoKey) => {
   return key
 }
 
-const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
+const localKey = (
+  entry: JWK | CryptoKeyEntry,
+  option: string,
+  algorithms: readonly string[],
+): LocalKey => {
   if (entry && 'key' in entry && typeof entry.key === 'object') {
     const { key, alg, kid } = entry as CryptoKeyEntry
     const problem = cryptoKeyProblem(key, alg)
@@ -132,24 +158,8 @@ const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
   const jwk = entry as JWK
   const problem = jwkProblem(jwk)
   if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
-  if (typeof jwk.alg !== 'string') throw new TypeError(`"${option}" keys must name their "alg"`)
-  const alg = jwk.alg
+  const alg = typeof jwk.alg === 'string' ? jwk.alg : derivedAlg(jwk, algorithms, option)
   return { alg, kid: jwk.kid, key: once(async () => (await importJWK(jwk, alg)) as CryptoKey) }
-}
-
-// Key set URLs travel unauthenticated: only TLS keeps an attacker from serving their own keys.
-const jwksUrl = (value: string | URL) => {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new TypeError('"jwksUrl" must be an absolute URL')
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new TypeError('"jwksUrl" must use https: (http: only on loopback)')
-  }
-  return url
 }
 
 /**
@@ -162,9 +172,12 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
   if (!algorithms?.length) throw new TypeError('"algorithms" is required')
   const locals: LocalKey[] = []
   if (options.privateJwk) {
-    locals.push(localKey(toPublicJwk(parseJwk(options.privateJwk, 'privateJwk')), 'privateJwk'))
+    const jwk = toPublicJwk(parseJwk(options.privateJwk, 'privateJwk'))
+    locals.push(localKey(jwk, 'privateJwk', algorithms))
   }
-  for (const entry of options.publicKeys ?? []) locals.push(localKey(entry, 'publicKeys'))
+  for (const entry of options.publicKeys ?? []) {
+    locals.push(localKey(entry, 'publicKeys', algorithms))
+  }
 
   const hmacKeys = new Map<string, () => Promise<CryptoKey>>()
   if (options.secret !== undefined) {
@@ -180,16 +193,20 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     if (!hmacKeys.size) throw new TypeError('"secret" needs an HS algorithm in "algorithms"')
   }
 
+  const remoteOptions = { ...options.remoteKeySet, realm, fetch: options.fetch }
+  if (options.jwksUrl && options.openIdIssuer) {
+    throw new TypeError('"jwksUrl" and "openIdIssuer" both name a key set: give one')
+  }
   const remote = options.jwksUrl
-    ? createRemoteKeySet(jwksUrl(options.jwksUrl), {
-        ...options.remoteKeySet,
-        realm,
-        fetch: options.fetch,
-      })
-    : undefined
+    ? createRemoteKeySet(trustedUrl(options.jwksUrl, 'jwksUrl'), remoteOptions)
+    : options.openIdIssuer
+      ? createDiscoveredKeySet(options.openIdIssuer, remoteOptions)
+      : undefined
 
   if (!locals.length && !hmacKeys.size && !remote) {
-    throw new TypeError('one of "privateJwk", "publicKeys", "secret" or "jwksUrl" is required')
+    throw new TypeError(
+      'one of "privateJwk", "publicKeys", "secret", "jwksUrl" or "openIdIssuer" is required',
+    )
   }
 
   const resolve: KeyResolver = async (header) => {

@@ -60,10 +60,16 @@ const steps = [
     count: vitestJson(vitestReport),
   },
   // The remote key set against a real loopback server: workerd tests cannot listen, Node can.
+  // The repository standing alone (no path outside it; .dev.vars never reaches the tests).
   {
-    name: 'node (loopback key set)',
+    name: 'node (loopback key set, repository)',
     cmd: 'node',
-    args: ['--test', '--test-reporter=tap', 'test/security/loopback.node.mjs'],
+    args: [
+      '--test',
+      '--test-reporter=tap',
+      'test/security/loopback.node.mjs',
+      'test/repo/stands-alone.node.mjs',
+    ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)
       const fail = /^# fail (\d+)$/m.exec(stdout)

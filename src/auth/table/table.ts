@@ -5,6 +5,7 @@ import { compilePolicy, guard, type RoutePolicy, type ScopeChecker } from '../po
 import { mergeScopes } from '../policy/scopes'
 import type { TokenType } from '../profile/task-instance'
 import type { JwtAuth } from '../verify/middleware'
+import { defaultBodyLimit, methodNotAllowed, requestChecks } from './request-checks'
 import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
 import type { CheckTable, Mounted } from './table-types'
 import { validate } from './validation'
@@ -14,8 +15,13 @@ export interface RouteTableOptions {
   auth: JwtAuth
   /** Checkers for custom scopes, by scope string. Default: none (only built-in scopes allowed). */
   checkers?: Readonly<Record<string, ScopeChecker>>
-  /** Mints `Refreshed-API-Token` (near-expiry refresh and `/run` exchange). Default: no refresh. */
+  /**
+   * Mints `Refreshed-API-Token` (near-expiry refresh and `/run` exchange). Default: no refresh;
+   * required when a route has `exchange: true`.
+   */
   issuer?: Issuer
+  /** Largest request body, in bytes, of a route that sets none (over it: 413). Default: 1 MiB. */
+  bodyLimit?: number
 }
 
 /** One route of a table, as data: what `list()` gives and what the OpenAPI document is built from. */
@@ -30,6 +36,8 @@ export interface TableRoute extends RouteDoc {
   /** Token types the route accepts; empty for public routes. */
   readonly tokenTypes: readonly TokenType[]
   readonly validate: Validators
+  /** Largest request body, in bytes (the route's own, or the table's default). */
+  readonly bodyLimit: number
 }
 
 export interface RouteTable<N> {
@@ -68,7 +76,7 @@ export const routeTable = <const N extends RouteNode>(
   // A table breaking the ti:self rule asks for an impossible option, naming the routes at fault.
   options: RouteTableOptions & CheckTable<N>,
 ): RouteTable<N> => {
-  const { auth, checkers = {}, issuer } = options
+  const { auth, checkers = {}, issuer, bodyLimit = defaultBodyLimit } = options
   const refresh = issuer && tokenRefresh({ issuer })
   const exchange = issuer && tokenRefresh({ issuer, exchange: true })
   const compiled: Compiled[] = []
@@ -83,6 +91,11 @@ export const routeTable = <const N extends RouteNode>(
     const { kind: _, handler, scopes: own, ...rest } = node
     const path = joinPath(prefix, node.path)
     const where = `${node.method.toUpperCase()} ${path}`
+    if (node.exchange && !issuer) {
+      throw new Error(
+        `${where}: exchange needs an issuer (routeTable's \`issuer\` option) to mint the execution token`,
+      )
+    }
     const scopes = node.public ? [] : mergeScopes(inherited, own)
     const policy: RoutePolicy | undefined = node.public
       ? undefined
@@ -93,12 +106,20 @@ export const routeTable = <const N extends RouteNode>(
       if (refresher) handlers.push(refresher)
       handlers.push(guard(auth, policy))
     }
+    const checks = requestChecks(node, bodyLimit, where)
+    handlers.push(...checks.handlers)
     for (const [target, schema] of Object.entries(node.validate as Validators)) {
       handlers.push(validate(target as keyof Validators, schema))
     }
     handlers.push(handler as MiddlewareHandler)
     compiled.push({
-      route: { ...rest, path, scopes, tokenTypes: policy?.tokenTypes ?? [] },
+      route: {
+        ...rest,
+        path,
+        scopes,
+        tokenTypes: policy?.tokenTypes ?? [],
+        bodyLimit: checks.bodyLimit,
+      },
       handlers,
     })
   }
@@ -120,6 +141,7 @@ export const routeTable = <const N extends RouteNode>(
       for (const { route, handlers } of compiled) {
         app.on(route.method.toUpperCase(), [route.path], ...(handlers as [MiddlewareHandler]))
       }
+      methodNotAllowed(app, routes)
       return app as unknown as Mounted<typeof app, N>
     },
   }

@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { secretBytes } from '../keys/key-checks'
 import { type Algorithm, parseJwk, toPublicJwk } from '../keys/keys'
-import { registeredClaims, type TokenType } from '../profile/task-instance'
+import { registeredClaims, type TokenType, tiClaimsSchema } from '../profile/task-instance'
 import { defaultAudience } from '../verify/verify'
 
 /** How tokens are minted. Names match the Worker's bindings. */
@@ -102,6 +102,20 @@ export const createIssuer = (options: IssuerOptions): Issuer => {
       const extra = Object.fromEntries(
         Object.entries(claims ?? {}).filter(([name]) => !registeredClaims.has(name)),
       )
+      // Never mint what the verifier would refuse (a `sub` that is not a UUID, an unknown scope).
+      const checked = tiClaimsSchema.safeParse({
+        ...extra,
+        scope,
+        sub,
+        aud: audience,
+        iat: now,
+        nbf: now,
+        exp: now + ttl,
+      })
+      if (!checked.success) {
+        const [issue] = checked.error.issues
+        throw new TypeError(`Refusing to mint: claim "${issue?.path.join('.')}": ${issue?.message}`)
+      }
       const jwt = new SignJWT({ ...extra, scope })
         .setProtectedHeader(kid ? { alg, kid, typ: 'JWT' } : { alg, typ: 'JWT' })
         .setSubject(sub)

@@ -60,7 +60,8 @@ const steps = [
     count: vitestJson(vitestReport),
   },
   // The remote key set against a real loopback server: workerd tests cannot listen, Node can.
-  // The repository standing alone (no path outside it; .dev.vars never reaches the tests).
+  // The repository standing alone (no path outside it; .dev.vars never reaches the tests), and the
+  // local commands' --help and errors.
   {
     name: 'node (loopback key set, repository)',
     cmd: 'node',
@@ -69,6 +70,7 @@ const steps = [
       '--test-reporter=tap',
       'test/security/loopback.node.mjs',
       'test/repo/stands-alone.node.mjs',
+      'test/repo/cli.node.mjs',
     ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)

@@ -10,6 +10,11 @@ describe('README example', () => {
     expect(readme).toContain(example.trim())
   })
 
+  it("imports zod as a namespace, as the README's Deploying section advises", () => {
+    expect(example).toContain("import * as z from 'zod'")
+    expect(example).not.toContain("import { z } from 'zod'")
+  })
+
   it('runs: a workload token is accepted by /run alone and exchanged', async () => {
     const jwk = JSON.stringify(await generateSigningJwk())
     const app = makeApp(jwk)

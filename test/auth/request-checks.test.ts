@@ -3,7 +3,7 @@
 // and the tables it refuses to build (exchange without an issuer, a bad bodyLimit).
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { defineGroup, defineRoute, routeTable } from '../../src/index'
 import { bearer, claims, countingAuth, makeKeys, seedTable } from './helpers'
 

@@ -71,6 +71,7 @@ const steps = [
       'test/security/loopback.node.mjs',
       'test/repo/stands-alone.node.mjs',
       'test/repo/cli.node.mjs',
+      'test/security/discovery.node.mjs',
     ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)

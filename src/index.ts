@@ -2,11 +2,14 @@ export {
   AuthError,
   type AuthErrorCode,
   type BearerChallenge,
+  DuplicateTokenError,
   ExpiredTokenError,
+  InsufficientScopeError,
   InvalidTokenError,
   KeysUnavailableError,
   MalformedHeaderError,
   MissingTokenError,
+  OwnershipError,
   ScopeDeniedError,
   SubjectMismatchError,
   TokenTypeNotAllowedError,
@@ -37,19 +40,46 @@ export {
   refreshThreshold,
   tokenRefresh,
 } from './auth/mint/refresh'
-export { compilePolicy, guard, type RoutePolicy, type ScopeChecker } from './auth/policy/policy'
+export {
+  type AnyOfScopes,
+  anyOf,
+  type Checkers,
+  compilePolicy,
+  guard,
+  type RoutePolicy,
+  type ScopeChecker,
+} from './auth/policy/policy'
 export {
   allowedTokenTypes,
   type BuiltinScope,
+  type CheckScope,
   type CheckScopes,
   mergeScopes,
 } from './auth/policy/scopes'
 export {
+  type AccessClaims,
+  type AccessTokenClaims,
+  type AccessTokenProfile,
+  type AccessTokenProfileOptions,
+  type AccessTokenTypes,
+  accessTokenProfile,
+} from './auth/profile/access-token'
+export type {
+  AnyProfile,
+  ClaimsOf,
+  TokenProfile,
+  TokenTypeOf,
+  TokenVariables,
+} from './auth/profile/profile'
+export type { StandardSchemaV1 } from './auth/profile/standard-schema'
+export {
+  type TaskInstanceProfile,
   type TIToken,
   type TokenType,
-  tiClaimsSchema,
+  taskInstanceProfile,
   tokenTypes,
 } from './auth/profile/task-instance'
+export { tiClaimsSchema } from './auth/profile/task-instance-schema'
 export {
   documentedScopes,
   type OpenApiDocument,
@@ -78,12 +108,15 @@ export {
 export type { CheckTable, Mounted, TableSchema } from './auth/table/table-types'
 export { type ValidationIssue, validate, validationFailed } from './auth/table/validation'
 export { readBearer } from './auth/token/bearer'
+export { type TokenReader, type TokenSourceOptions, tokenReader } from './auth/token/source'
 export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
 export {
   currentToken,
   type JwtAuth,
+  type JwtAuthOptions,
   type JwtAuthVariables,
   jwtAuth,
+  type TokenOf,
 } from './auth/verify/middleware'
 export {
   createJwsVerifier,

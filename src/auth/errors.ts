@@ -9,7 +9,9 @@ export type AuthErrorCode =
   | 'ERR_TOKEN_EXPIRED'
   | 'ERR_TOKEN_TYPE_NOT_ALLOWED'
   | 'ERR_TI_SUBJECT_MISMATCH'
+  | 'ERR_SUBJECT_MISMATCH'
   | 'ERR_SCOPE_DENIED'
+  | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_KEYS_UNAVAILABLE'
 
 /** The parameters of a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3). */
@@ -90,6 +92,16 @@ export class MalformedHeaderError extends AuthError {
   }
 }
 
+/** The token sent in more than one place (a cookie and a header, two cookies): 400 (RFC 6750 §2). */
+export class DuplicateTokenError extends AuthError {
+  constructor(realm: string) {
+    super(400, 'ERR_AUTH_MALFORMED', 'Token sent in more than one place', realm, {
+      error: 'invalid_request',
+      description: 'The token must be sent in one place only',
+    })
+  }
+}
+
 /** Anything wrong with the token itself. `description` says what, never quoting the token. */
 export class InvalidTokenError extends AuthError {
   constructor(realm: string, description: string, cause?: unknown) {
@@ -136,6 +148,32 @@ export class SubjectMismatchError extends AuthError {
     super(403, 'ERR_TI_SUBJECT_MISMATCH', 'Token subject does not match task instance ID', realm, {
       error: 'insufficient_scope',
       scope: 'ti:self',
+    })
+  }
+}
+
+/** A `self:<param>` route called with a token whose subject (or named claim) is not the path's. */
+export class OwnershipError extends AuthError {
+  constructor(realm: string, scope: string, param: string) {
+    super(
+      403,
+      'ERR_SUBJECT_MISMATCH',
+      `Token subject does not match path parameter '${param}'`,
+      realm,
+      {
+        error: 'insufficient_scope',
+        scope,
+      },
+    )
+  }
+}
+
+/** A route scope the token does not grant (`scope`/`scp` claim): 403 naming the route's scopes. */
+export class InsufficientScopeError extends AuthError {
+  constructor(realm: string, missing: string, required: readonly string[]) {
+    super(403, 'ERR_INSUFFICIENT_SCOPE', `Token does not grant scope '${missing}'`, realm, {
+      error: 'insufficient_scope',
+      scope: required.join(' '),
     })
   }
 }

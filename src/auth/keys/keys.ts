@@ -1,5 +1,6 @@
 import { importJWK, type JWK, type JWSHeaderParameters } from 'jose'
 import { InvalidTokenError } from '../errors'
+import { createDiscoveredKeySet, trustedUrl } from './discovery'
 import {
   cryptoKeyProblem,
   isAsymmetric,
@@ -53,7 +54,13 @@ export interface KeyOptions {
   secret?: string | Uint8Array
   /** A trusted remote key set (JWKS) URL; `https:` unless on loopback. Default: none. */
   jwksUrl?: string | URL
-  /** Fetching and caching of `jwksUrl`: timeout, cooldown, staleness. Default: see `RemoteKeySetOptions`. */
+  /**
+   * An OpenID provider's issuer URL: its discovery document names the key set (`jwks_uri`), and
+   * its `issuer` must be this exact string; tokens must then carry it as `iss` unless `issuer`
+   * says otherwise. `https:` unless on loopback. Default: none.
+   */
+  openIdIssuer?: string | URL
+  /** Fetching and caching of `jwksUrl` (and `openIdIssuer`'s key set): timeout, cooldown, staleness. Default: see `RemoteKeySetOptions`. */
   remoteKeySet?: RemoteKeySetOptions
 }
 
@@ -126,21 +133,6 @@ const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
   return { alg, kid: jwk.kid, key: once(async () => (await importJWK(jwk, alg)) as CryptoKey) }
 }
 
-// Key set URLs travel unauthenticated: only TLS keeps an attacker from serving their own keys.
-const jwksUrl = (value: string | URL) => {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new TypeError('"jwksUrl" must be an absolute URL')
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new TypeError('"jwksUrl" must use https: (http: only on loopback)')
-  }
-  return url
-}
-
 /**
  * Builds the key lookup once, in the factory: keys are checked now and imported on first use;
  * the remote key set is created once here and caches itself. Raw bytes only ever serve HMAC, and
@@ -169,16 +161,20 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
     if (!hmacKeys.size) throw new TypeError('"secret" needs an HS algorithm in "algorithms"')
   }
 
+  const remoteOptions = { ...options.remoteKeySet, realm, fetch: options.fetch }
+  if (options.jwksUrl && options.openIdIssuer) {
+    throw new TypeError('"jwksUrl" and "openIdIssuer" both name a key set: give one')
+  }
   const remote = options.jwksUrl
-    ? createRemoteKeySet(jwksUrl(options.jwksUrl), {
-        ...options.remoteKeySet,
-        realm,
-        fetch: options.fetch,
-      })
-    : undefined
+    ? createRemoteKeySet(trustedUrl(options.jwksUrl, 'jwksUrl'), remoteOptions)
+    : options.openIdIssuer
+      ? createDiscoveredKeySet(options.openIdIssuer, remoteOptions)
+      : undefined
 
   if (!locals.length && !hmacKeys.size && !remote) {
-    throw new TypeError('one of "privateJwk", "publicKeys", "secret" or "jwksUrl" is required')
+    throw new TypeError(
+      'one of "privateJwk", "publicKeys", "secret", "jwksUrl" or "openIdIssuer" is required',
+    )
   }
 
   const resolve: KeyResolver = async (header) => {

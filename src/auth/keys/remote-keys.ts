@@ -46,7 +46,8 @@ const duration = (value: number | undefined, fallback: number, option: string) =
 }
 
 // Reads at most `limit` bytes: a key set endpoint that streams forever must not fill memory.
-const readCapped = async (res: Response, limit: number) => {
+// (Discovery reads its document with it too.)
+export const readCapped = async (res: Response, limit: number) => {
   if (Number(res.headers.get('content-length') ?? 0) > limit) throw new Unreachable('too large')
   if (!res.body) return ''
   const reader = res.body.getReader()

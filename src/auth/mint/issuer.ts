@@ -1,41 +1,49 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { secretBytes } from '../keys/key-checks'
 import { type Algorithm, parseJwk, toPublicJwk } from '../keys/keys'
-import { registeredClaims, type TokenType, tiClaimsSchema } from '../profile/task-instance'
-import { defaultAudience } from '../verify/verify'
+import type { AnyProfile, TokenTypeOf } from '../profile/profile'
+import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 
 /** How tokens are minted. Names match the Worker's bindings. */
-export interface IssuerOptions {
+export interface IssuerOptions<P extends AnyProfile = TaskInstanceProfile> {
+  /** The profile of the tokens minted; every token is checked against it before it is signed. Default: `taskInstanceProfile`. */
+  profile?: P
   /** Private JWK (object or JSON text) that signs; its `kid` goes in the header. Default: none. */
   privateJwk?: JWK | string
   /** Symmetric secret (HS512 by default), at least 64 bytes for HS512. Default: none. */
   secret?: string | Uint8Array
   /** Signing algorithm. Default: the JWK's `alg`, else from its key type (Ed25519 → `EdDSA`); `HS512` for a secret. */
   algorithm?: Algorithm
-  /** Audiences; minted tokens carry the first. Default: `'urn:airflow.apache.org:task'`. */
+  /** Audiences; minted tokens carry the first. Default: the profile's (task instance: `'urn:airflow.apache.org:task'`; access token: none). */
   audience?: string | readonly string[]
   /** `iss` of minted tokens. Default: none. */
   issuer?: string
   /** Execution token lifetime in seconds. Default: `600`. */
   expirationTime?: number
-  /** Workload token lifetime in seconds. Default: `600`. */
+  /** Workload token lifetime in seconds (task instance profile). Default: `600`. */
   workloadExpirationTime?: number
 }
 
-export interface MintOptions {
-  /** The task instance id. */
+export interface MintOptions<P extends AnyProfile = TaskInstanceProfile> {
+  /** The subject: the task instance id (a UUID) for task tokens, any non-empty string for access tokens. */
   sub: string
-  /** Default: `'execution'`. */
-  scope?: TokenType
-  /** Extra claims; registered claims among them are ignored. */
+  /** The token type. Default: the profile's refreshed type (task instance: `'execution'`). */
+  type?: TokenTypeOf<P>
+  /** The token type, as the task instance profile spells it (its `scope` claim). Default: `'execution'`. */
+  scope?: TokenTypeOf<P>
+  /** Granted scopes (access tokens: the space-delimited `scope` claim). Default: none. */
+  scopes?: readonly string[]
+  /** Extra claims; claims the profile manages among them are ignored. */
   claims?: Record<string, unknown>
   /** Lifetime in seconds. Default: the configured lifetime of the token type. */
   expiresIn?: number
 }
 
-export interface Issuer {
-  /** Signs a new token with fresh `jti`, `iat`, `nbf` and `exp`. */
-  mint(options: MintOptions): Promise<string>
+export interface Issuer<P extends AnyProfile = TaskInstanceProfile> {
+  /** Signs a new token with fresh `jti`, `iat`, `nbf` and `exp`; throws a `TypeError` on claims the profile refuses. */
+  mint(options: MintOptions<P>): Promise<string>
+  /** The profile of the tokens it mints. */
+  readonly profile: P
   /** The public JWK set of the signing key (empty for a shared secret). */
   jwks(): Promise<{ keys: JWK[] }>
   readonly expirationTime: number
@@ -64,13 +72,16 @@ const lifetime = (value: number | undefined, option: string) => {
  * const issuer = createIssuer({ privateJwk: env.JWT_PRIVATE_JWK })
  * const workload = await issuer.mint({ sub: ti.id, scope: 'workload' })
  */
-export const createIssuer = (options: IssuerOptions): Issuer => {
+export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
+  options: IssuerOptions<P>,
+): Issuer<P> => {
+  const profile = (options.profile ?? taskInstanceProfile) as P
   const expirationTime = lifetime(options.expirationTime, 'expirationTime')
   const workloadExpirationTime = lifetime(options.workloadExpirationTime, 'workloadExpirationTime')
   const audience =
     typeof options.audience === 'string'
       ? options.audience
-      : (options.audience?.[0] ?? defaultAudience)
+      : (options.audience?.[0] ?? profile.audience?.[0])
 
   let alg: Algorithm
   let kid: string | undefined
@@ -93,39 +104,34 @@ export const createIssuer = (options: IssuerOptions): Issuer => {
     throw new TypeError('"privateJwk" or "secret" is required')
   }
 
+  const defaultType = profile.refreshType ?? profile.defaultTokenTypes[0]
   return {
+    profile,
     expirationTime,
     workloadExpirationTime,
-    async mint({ sub, scope = 'execution', claims, expiresIn }) {
+    async mint({ sub, type, scope, scopes, claims, expiresIn }) {
       const now = Math.floor(Date.now() / 1000)
-      const ttl = expiresIn ?? (scope === 'workload' ? workloadExpirationTime : expirationTime)
+      const tokenType = type ?? scope ?? defaultType
+      const ttl = expiresIn ?? (tokenType === 'workload' ? workloadExpirationTime : expirationTime)
       const extra = Object.fromEntries(
-        Object.entries(claims ?? {}).filter(([name]) => !registeredClaims.has(name)),
+        Object.entries(claims ?? {}).filter(([name]) => !profile.managedClaims.has(name)),
       )
-      // Never mint what the verifier would refuse (a `sub` that is not a UUID, an unknown scope).
-      const checked = tiClaimsSchema.safeParse({
+      const payload: Record<string, unknown> = {
         ...extra,
-        scope,
+        ...profile.mintClaims(tokenType, scopes),
         sub,
-        aud: audience,
+        ...(audience === undefined ? {} : { aud: audience }),
+        ...(options.issuer === undefined ? {} : { iss: options.issuer }),
         iat: now,
         nbf: now,
         exp: now + ttl,
-      })
-      if (!checked.success) {
-        const [issue] = checked.error.issues
-        throw new TypeError(`Refusing to mint: claim "${issue?.path.join('.')}": ${issue?.message}`)
+        jti: crypto.randomUUID(),
       }
-      const jwt = new SignJWT({ ...extra, scope })
-        .setProtectedHeader(kid ? { alg, kid, typ: 'JWT' } : { alg, typ: 'JWT' })
-        .setSubject(sub)
-        .setAudience(audience)
-        .setIssuedAt(now)
-        .setNotBefore(now)
-        .setExpirationTime(now + ttl)
-        .setJti(crypto.randomUUID())
-      if (options.issuer) jwt.setIssuer(options.issuer)
-      return jwt.sign(await signingKey())
+      // Never mint what the verifier would refuse: the profile checks the claims first.
+      const problem = profile.check({ ...payload })
+      if (problem !== undefined) throw new TypeError(`Refusing to mint: ${problem}`)
+      const header = kid ? { alg, kid, typ: 'JWT' } : { alg, typ: 'JWT' }
+      return new SignJWT(payload).setProtectedHeader(header).sign(await signingKey())
     },
     async jwks() {
       return { keys: publicJwk ? [publicJwk] : [] }

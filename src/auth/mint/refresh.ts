@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import type { AnyProfile } from '../profile/profile'
 import type { TIToken } from '../profile/task-instance'
 import type { Issuer } from './issuer'
 
@@ -6,15 +7,16 @@ import type { Issuer } from './issuer'
 export const refreshedTokenHeader = 'Refreshed-API-Token'
 
 export interface RefreshOptions {
-  /** Mints the new tokens. */
-  issuer: Issuer
+  /** Mints the new tokens; its profile says which tokens refresh and which are exchanged. */
+  // biome-ignore lint/suspicious/noExplicitAny: an issuer of any profile
+  issuer: Issuer<any>
   /** Exchange a workload token for an execution token on a successful (2xx) answer. Default: `false`. */
   exchange?: boolean
 }
 
 /** Seconds before `exp` from which an execution token is re-issued: `max(floor(0.2 × lifetime), 30)`. */
-export const refreshThreshold = (token: Pick<TIToken, 'exp' | 'iat'>): number =>
-  Math.max(Math.floor(0.2 * (token.exp - token.iat)), 30)
+export const refreshThreshold = (token: { exp: number; iat?: number }): number =>
+  token.iat === undefined ? 30 : Math.max(Math.floor(0.2 * (token.exp - token.iat)), 30)
 
 /** Whether an execution token is due for refresh at `now` (seconds). Workload tokens never are. */
 export const needsRefresh = (token: TIToken, now: number = Date.now() / 1000): boolean =>
@@ -28,18 +30,28 @@ export const needsRefresh = (token: TIToken, now: number = Date.now() / 1000): b
  * @example
  * app.use('/execution/*', auth, tokenRefresh({ issuer }))
  */
-export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): MiddlewareHandler =>
-  async function tokenRefresh(c, next) {
+export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): MiddlewareHandler => {
+  const profile: AnyProfile = issuer.profile
+  const { variable, refreshType } = profile
+  return async function tokenRefresh(c, next) {
     await next()
-    const token = c.get('tiToken') as TIToken | undefined
+    const token = c.get(variable) as
+      | ({ exp: number; iat?: number } & Record<string, unknown>)
+      | undefined
     if (!token) return
+    const type = profile.tokenType(token)
+    // The refreshed type (execution) near expiry; another type (workload) only by exchange.
     const due =
-      token.scope === 'workload'
+      refreshType !== undefined && type !== refreshType
         ? exchange && c.res.status >= 200 && c.res.status < 300
-        : needsRefresh(token)
+        : token.exp - Date.now() / 1000 <= refreshThreshold(token)
     if (!due) return
     // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp.
-    const fresh = await issuer.mint({ sub: token.sub, scope: 'execution', claims: token })
+    const fresh = await issuer.mint({
+      sub: profile.subject(token),
+      type: refreshType ?? type,
+      claims: token,
+    })
     try {
       c.res.headers.set(refreshedTokenHeader, fresh)
     } catch {
@@ -48,3 +60,4 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
       c.res.headers.set(refreshedTokenHeader, fresh)
     }
   }
+}

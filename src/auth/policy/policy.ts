@@ -1,19 +1,125 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { ScopeDeniedError, SubjectMismatchError, TokenTypeNotAllowedError } from '../errors'
-import type { TIToken, TokenType } from '../profile/task-instance'
+import {
+  InsufficientScopeError,
+  OwnershipError,
+  ScopeDeniedError,
+  SubjectMismatchError,
+  TokenTypeNotAllowedError,
+} from '../errors'
+import type { AnyProfile } from '../profile/profile'
+import { type TIToken, taskInstanceProfile } from '../profile/task-instance'
 import type { JwtAuth } from '../verify/middleware'
-import { allowedTokenTypes } from './scopes'
+import { allowedTokenTypes, type SelfScope, selfScope } from './scopes'
 
 /** Decides one custom scope for a request whose token is already verified. */
-// biome-ignore lint/suspicious/noExplicitAny: checkers accept any app's context
-export type ScopeChecker = (c: Context<any>, token: TIToken) => boolean | Promise<boolean>
+export type ScopeChecker<Claims = TIToken> = (
+  // biome-ignore lint/suspicious/noExplicitAny: checkers accept any app's context
+  c: Context<any>,
+  token: Claims,
+) => boolean | Promise<boolean>
+
+/** A scope met by any one of several granted scopes: what `anyOf(…)` registers. */
+export interface AnyOfScopes {
+  readonly anyOf: readonly string[]
+}
+
+/**
+ * Registers a scope as met by any of several granted scopes, instead of by itself: with
+ * `checkers: { 'tasks:read': anyOf('tasks:read', 'tasks:admin') }` a route needing `tasks:read`
+ * admits an admin token too. Needs a profile whose tokens grant scopes (access tokens).
+ *
+ * @example
+ * routeTable(root, { auth, checkers: { 'tasks:read': anyOf('tasks:read', 'tasks:admin') } })
+ */
+export const anyOf = (...scopes: readonly string[]): AnyOfScopes => {
+  if (!scopes.length || !scopes.every((s) => typeof s === 'string' && s && !s.includes(' '))) {
+    throw new TypeError('anyOf() needs scopes, as strings without spaces')
+  }
+  return Object.freeze({ anyOf: Object.freeze([...scopes]) })
+}
+
+/** What decides the scopes that are not built in: by scope string, as an object or a `Map`. */
+export type Checkers<Claims = TIToken> =
+  | Readonly<Record<string, ScopeChecker<Claims> | AnyOfScopes>>
+  | ReadonlyMap<string, ScopeChecker<Claims> | AnyOfScopes>
 
 /** A route's policy, computed once from its effective scopes when the table is built. */
 export interface RoutePolicy {
   readonly scopes: readonly string[]
-  readonly tokenTypes: readonly TokenType[]
+  readonly tokenTypes: readonly string[]
+  /** Whether `ti:self` is among the scopes. */
   readonly tiSelf: boolean
-  readonly checks: readonly (readonly [scope: string, check: ScopeChecker])[]
+  /** Ownership checks: `self:<param>` scopes and the profile's spellings of them. */
+  readonly self: readonly SelfScope[]
+  /** Scopes the token must grant, every one of them. */
+  readonly required: readonly string[]
+  /** Scopes met by any of several granted scopes. */
+  readonly alternatives: readonly (readonly [scope: string, anyOf: readonly string[]])[]
+  // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
+  readonly checks: readonly (readonly [scope: string, check: ScopeChecker<any>])[]
+}
+
+// A checker registered for exactly this scope: own properties only, so that `constructor` or
+// `toString` never finds `Object.prototype`'s.
+const registered = (checkers: Checkers<unknown>, scope: string) =>
+  checkers instanceof Map
+    ? checkers.get(scope)
+    : Object.hasOwn(checkers, scope)
+      ? (checkers as Record<string, ScopeChecker<unknown> | AnyOfScopes>)[scope]
+      : undefined
+
+/**
+ * Computes a policy from effective scopes under a profile (default: task instance). Throws, naming
+ * the route, on an unknown token type, a `self:` scope (or `ti:self`) whose parameter the path
+ * lacks, or, for a profile whose tokens grant no scopes, a scope without a checker. Under a profile
+ * that grants scopes, a scope without a checker is required of the token.
+ */
+export const compilePolicy = (
+  scopes: readonly string[],
+  // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
+  checkers: Checkers<any>,
+  where: string,
+  profile: AnyProfile = taskInstanceProfile,
+): RoutePolicy => {
+  const at = (message: string) => new Error(`${message} (${where})`)
+  let tokenTypes: string[]
+  try {
+    tokenTypes = allowedTokenTypes(scopes, profile)
+  } catch (error) {
+    throw at((error as Error).message)
+  }
+  const self: SelfScope[] = []
+  const required: string[] = []
+  const alternatives: [string, readonly string[]][] = []
+  // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
+  const checks: [string, ScopeChecker<any>][] = []
+  for (const scope of scopes) {
+    if (scope.startsWith('token:')) continue
+    let owner: SelfScope | undefined
+    try {
+      owner = selfScope(scope, profile)
+    } catch (error) {
+      throw at((error as Error).message)
+    }
+    if (owner) {
+      if (!new RegExp(`/:${owner.param}(?=/|\\{|\\?|$)`).test(where)) {
+        throw at(`"${scope}" needs a :${owner.param} path parameter`)
+      }
+      self.push(owner)
+      continue
+    }
+    if (scope.startsWith('ti:')) throw at(`Unknown built-in scope "${scope}"`)
+    const rule = registered(checkers, scope)
+    if (typeof rule === 'function') checks.push([scope, rule])
+    else if (rule && Array.isArray(rule.anyOf)) {
+      if (!profile.grantsScopes)
+        throw at(`"${scope}": anyOf() needs a profile whose tokens grant scopes`)
+      alternatives.push([scope, rule.anyOf])
+    } else if (profile.grantsScopes) required.push(scope)
+    else throw at(`Unknown scope "${scope}": register a checker for it`)
+  }
+  const tiSelf = self.some((s) => s.alias && s.scope === 'ti:self')
+  return { scopes: [...scopes], tokenTypes, tiSelf, self, required, alternatives, checks }
 }
 
 const uuidHex = /^[0-9a-f]{32}$/
@@ -29,63 +135,58 @@ const uuidKey = (value: string | undefined) => {
 }
 
 /**
- * Computes a policy from effective scopes. Throws, naming the route, on an unknown token type, a
- * scope without a checker, or `ti:self` on a path without `:task_instance_id`.
- */
-export const compilePolicy = (
-  scopes: readonly string[],
-  checkers: Readonly<Record<string, ScopeChecker>>,
-  where: string,
-): RoutePolicy => {
-  let tokenTypes: TokenType[]
-  try {
-    tokenTypes = allowedTokenTypes(scopes)
-  } catch (error) {
-    throw new Error(`${(error as Error).message} (${where})`)
-  }
-  const tiSelf = scopes.includes('ti:self')
-  if (tiSelf && !/\/:task_instance_id(?=\/|\{|$)/.test(where)) {
-    throw new Error(`"ti:self" needs a :task_instance_id path parameter (${where})`)
-  }
-  const checks: [string, ScopeChecker][] = []
-  for (const scope of scopes) {
-    if (scope === 'ti:self' || scope.startsWith('token:')) continue
-    const check = checkers[scope]
-    if (!check) throw new Error(`Unknown scope "${scope}": register a checker for it (${where})`)
-    checks.push([scope, check])
-  }
-  return { scopes: [...scopes], tokenTypes, tiSelf, checks }
-}
-
-/**
- * The policy guard of one route: verification through the shared memo, then token type, `ti:self`
- * and custom scopes, in that order. It never does crypto itself.
+ * The policy guard of one route: verification through the shared memo, then token type,
+ * ownership (`self:`, `ti:self`), required scopes and checkers, in that order. It never does
+ * crypto itself; everything it compares was computed when the policy was.
  *
  * @example
  * app.get('/ti/:task_instance_id', guard(auth, compilePolicy(['ti:self'], {}, '/ti/:task_instance_id')), handler)
  */
-export const guard = (auth: JwtAuth, policy: RoutePolicy): MiddlewareHandler => {
+export const guard = (
+  auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm'> & { profile?: AnyProfile },
+  policy: RoutePolicy,
+): MiddlewareHandler => {
   const { realm } = auth
-  const { tokenTypes, tiSelf, checks } = policy
+  const profile: AnyProfile = auth.profile ?? taskInstanceProfile
+  const { tokenTypes, self, required, alternatives, checks } = policy
+  const typed = profile.tokenTypes.length > 0
+  const { variable, uuidSubjects } = profile
   return async function policyGuard(c, next) {
     const token = await auth.authenticate(c)
-    if (!tokenTypes.includes(token.scope)) {
-      throw new TokenTypeNotAllowedError(realm, token.scope, tokenTypes)
+    if (typed) {
+      const type = profile.tokenType(token)
+      if (!tokenTypes.includes(type)) {
+        throw new TokenTypeNotAllowedError(realm, String(type), tokenTypes)
+      }
     }
-    if (tiSelf) {
-      // `sub` is a UUID (the claims schema checked it), so the same text is the same UUID; other
-      // spellings (case, hyphens, braces) take the slower comparison.
-      const param = c.req.param('task_instance_id')
-      if (param !== token.sub) {
-        const expected = uuidKey(token.sub)
-        if (!expected || expected !== uuidKey(param)) throw new SubjectMismatchError(realm)
+    for (let i = 0; i < self.length; i++) {
+      const { scope, param: name, claim, alias } = self[i] as SelfScope
+      const param = c.req.param(name)
+      const value: unknown = claim === undefined ? profile.subject(token) : token[claim]
+      if (value === param) continue
+      // Other spellings of one UUID (case, hyphens, braces) take the slower comparison.
+      const text = typeof value === 'number' ? String(value) : value
+      if (typeof text === 'string' && param !== undefined) {
+        if (text === param) continue
+        const key = uuidSubjects ? uuidKey(text) : undefined
+        if (key && key === uuidKey(param)) continue
+      }
+      throw alias ? new SubjectMismatchError(realm) : new OwnershipError(realm, scope, name)
+    }
+    for (let i = 0; i < required.length; i++) {
+      const scope = required[i] as string
+      if (!profile.grants(token, scope)) throw new InsufficientScopeError(realm, scope, required)
+    }
+    for (const [scope, any] of alternatives) {
+      if (!any.some((s) => profile.grants(token, s))) {
+        throw new InsufficientScopeError(realm, scope, any)
       }
     }
     for (const [scope, check] of checks) {
       if (!(await check(c, token))) throw new ScopeDeniedError(realm, scope)
     }
     // Only a token that passed the policy reaches handlers and the refresh.
-    c.set('tiToken', token)
+    c.set(variable, token)
     await next()
   }
 }

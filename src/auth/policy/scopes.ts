@@ -1,22 +1,43 @@
-import { type TokenType, tokenTypes } from '../profile/task-instance'
+import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
+import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 
-/** The scopes the library enforces itself. */
-export type BuiltinScope = 'ti:self' | `token:${TokenType}`
+/** The scopes the library enforces itself under profile `P`. */
+export type BuiltinScope<P = TaskInstanceProfile> =
+  | AliasOf<P>
+  | `token:${TokenTypeOf<P>}`
+  | `self:${string}`
 
-/** A scope with a checker registered on the table: `name:value`, outside the `ti:` and `token:` namespaces. */
-export type CustomScope = `${string}:${string}`
-
-/** One scope string, checked: a misspelt built-in scope becomes `never`, a compile error. */
-export type CheckScope<S extends string> = S extends BuiltinScope
-  ? S
-  : S extends `token:${string}` | `ti:${string}`
-    ? never
-    : S extends CustomScope
-      ? S
-      : never
+/**
+ * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
+ * `token:` type the profile lacks, a `self:<param>=<claim>` naming a claim it lacks, anything else
+ * in the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
+ * space. Every other scope is the route's requirement (or a checker's name).
+ */
+export type CheckScope<S extends string, P = TaskInstanceProfile> =
+  S extends AliasOf<P>
+    ? S
+    : S extends `token:${infer T}`
+      ? T extends TokenTypeOf<P>
+        ? S
+        : never
+      : S extends `self:${infer Param}=${infer Claim}`
+        ? Param extends ''
+          ? never
+          : Claim extends keyof ClaimsOf<P> & string
+            ? S
+            : never
+        : S extends `self:${infer Param}`
+          ? Param extends ''
+            ? never
+            : S
+          : S extends `ti:${string}` | '' | `${string} ${string}`
+            ? never
+            : S
 
 /** A scope list with every entry checked by `CheckScope`. */
-export type CheckScopes<S extends readonly string[]> = { readonly [K in keyof S]: CheckScope<S[K]> }
+export type CheckScopes<S extends readonly string[], P = TaskInstanceProfile> = {
+  readonly [K in keyof S]: CheckScope<S[K], P>
+}
 
 /** Effective scopes: ancestors' first, then the route's own, duplicates dropped, order kept. */
 export const mergeScopes = (...lists: readonly (readonly string[] | undefined)[]): string[] => [
@@ -24,14 +45,39 @@ export const mergeScopes = (...lists: readonly (readonly string[] | undefined)[]
 ]
 
 /**
- * The token types a scope list allows: its `token:*` scopes, or `execution` alone when it has none.
- * An unknown type is an error, never silently allowed.
+ * The token types a scope list allows: its `token:*` scopes, or the profile's default (task
+ * instance: `execution` alone) when it has none. A type the profile lacks is an error, never
+ * silently allowed.
  */
-export const allowedTokenTypes = (scopes: readonly string[]): TokenType[] => {
+export const allowedTokenTypes = <P extends AnyProfile = TaskInstanceProfile>(
+  scopes: readonly string[],
+  profile: P = taskInstanceProfile as P,
+): TokenTypeOf<P>[] => {
   const declared = scopes.filter((s) => s.startsWith('token:')).map((s) => s.slice('token:'.length))
-  const invalid = declared.filter((t) => !(tokenTypes as readonly string[]).includes(t))
+  const known: readonly string[] = profile.tokenTypes
+  const invalid = declared.filter((t) => !known.includes(t))
   if (invalid.length) {
     throw new Error(`Invalid token types in scopes: ${invalid.map((t) => `token:${t}`).join(', ')}`)
   }
-  return declared.length ? (declared as TokenType[]) : ['execution']
+  return (declared.length ? declared : [...profile.defaultTokenTypes]) as TokenTypeOf<P>[]
+}
+
+/** An ownership scope, read: the path parameter, and the claim (default: the subject). */
+export interface SelfScope {
+  scope: string
+  param: string
+  claim: string | undefined
+  /** The profile's own spelling (`ti:self`), which keeps its own refusal. */
+  alias: boolean
+}
+
+/** Reads `self:<param>`, `self:<param>=<claim>` or a profile's alias; `undefined` for any other scope. */
+export const selfScope = (scope: string, profile: AnyProfile): SelfScope | undefined => {
+  if (Object.hasOwn(profile.aliases, scope)) {
+    return { scope, param: profile.aliases[scope] as string, claim: undefined, alias: true }
+  }
+  if (!scope.startsWith('self:')) return undefined
+  const [param = '', claim] = scope.slice('self:'.length).split('=', 2)
+  if (!/^\w+$/.test(param) || claim === '') throw new Error(`Invalid ownership scope "${scope}"`)
+  return { scope, param, claim, alias: false }
 }

@@ -1,7 +1,9 @@
 import type { Context, Env, TypedResponse } from 'hono'
 import type { z } from 'zod'
 import type { CheckScopes } from '../policy/scopes'
-import type { JwtAuthVariables } from '../verify/middleware'
+import type { AnyProfile } from '../profile/profile'
+import type { TaskInstanceProfile } from '../profile/task-instance'
+import type { JwtAuth, JwtAuthVariables } from '../verify/middleware'
 
 /** HTTP methods a route can answer. */
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
@@ -35,8 +37,10 @@ export interface RouteDoc {
   responses?: Readonly<Record<number, ResponseDoc>>
 }
 
-/** The environment handlers see: the app's, plus the verified token on `c.var.tiToken`. */
-export type RouteEnv<E extends Env> = E & { Variables: JwtAuthVariables }
+/** The environment handlers see: the app's, plus the verified token (`c.var.tiToken` or `c.var.token`). */
+export type RouteEnv<E extends Env, Prof extends AnyProfile = TaskInstanceProfile> = E & {
+  Variables: JwtAuthVariables<Prof>
+}
 
 /** A route of the table: data, with the literal types of its method, path and scopes kept. */
 export interface RouteDef<
@@ -91,11 +95,12 @@ export interface RouteConfig<
   V extends Validators,
   R extends RouteResponse,
   Pub extends boolean,
+  Prof extends AnyProfile = TaskInstanceProfile,
 > extends RouteDoc {
   method: M
   path: P
-  /** Scopes of this route, after its groups'. Default: none (execution tokens only). */
-  scopes?: S & CheckScopes<S>
+  /** Scopes of this route, after its groups'. Default: none (the profile's default token types). */
+  scopes?: S & CheckScopes<S, Prof>
   /** No token at all (health, key set, OpenAPI). Default: `false`. */
   public?: Pub
   /** Exchange a workload token for an execution token on success. Default: `false`. */
@@ -104,7 +109,7 @@ export interface RouteConfig<
   validate?: V
   /** Largest request body in bytes; over it: 413. Default: the table's `bodyLimit` (1 MiB). */
   bodyLimit?: number
-  handler: (c: Context<RouteEnv<E>, P, InputOf<V>>) => R
+  handler: (c: Context<RouteEnv<E, Prof>, P, InputOf<V>>) => R
 }
 
 /** The definition `defineGroup` takes. */
@@ -112,16 +117,17 @@ export interface GroupConfig<
   P extends string,
   S extends readonly string[],
   C extends readonly RouteNode[],
+  Prof extends AnyProfile = TaskInstanceProfile,
 > {
   /** Prefix of every path inside. */
   path: P
   /** Scopes that precede those of everything inside. Default: none. */
-  scopes?: S & CheckScopes<S>
+  scopes?: S & CheckScopes<S, Prof>
   routes: C
 }
 
-/** `defineRoute` and `defineGroup`, typed for one app's environment (its bindings and variables). */
-export interface RouteBuilders<E extends Env> {
+/** `defineRoute` and `defineGroup`, typed for one app's environment and token profile. */
+export interface RouteBuilders<E extends Env, Prof extends AnyProfile = TaskInstanceProfile> {
   /**
    * One route. Scopes are typed: a misspelt built-in scope is a compile error.
    *
@@ -135,7 +141,7 @@ export interface RouteBuilders<E extends Env> {
     V extends Validators = Record<never, never>,
     R extends RouteResponse = RouteResponse,
     const Pub extends boolean = false,
-  >(config: RouteConfig<E, M, P, S, V, R, Pub>): NoInfer<RouteDef<M, P, S, V, R, Pub>>
+  >(config: RouteConfig<E, M, P, S, V, R, Pub, Prof>): NoInfer<RouteDef<M, P, S, V, R, Pub>>
 
   /**
    * A group: its path prefixes, and its scopes precede, those of everything inside it.
@@ -147,7 +153,7 @@ export interface RouteBuilders<E extends Env> {
     const P extends string,
     const S extends readonly string[] = [],
     const C extends readonly RouteNode[] = [],
-  >(config: GroupConfig<P, S, C>): NoInfer<GroupDef<P, S, C>>
+  >(config: GroupConfig<P, S, C, Prof>): NoInfer<GroupDef<P, S, C>>
 }
 
 // The runtime is the same for every env: the builders only keep their input as data.
@@ -171,13 +177,17 @@ const builders: RouteBuilders<Env> = {
 }
 
 /**
- * The builders for an app's environment, so that handlers see its bindings on `c.env`.
+ * The builders for an app's environment and token profile, so that handlers see its bindings on
+ * `c.env` and its claims on `c.var`, and scopes are checked against the profile. Give the `auth`
+ * to take its profile, or name both types.
  *
  * @example
- * const { defineRoute, defineGroup } = routeBuilders<{ Bindings: { DB: D1Database } }>()
+ * const { defineRoute, defineGroup } = routeBuilders(auth)
+ * const forWorker = routeBuilders<{ Bindings: { DB: D1Database } }>()
  */
-export const routeBuilders = <E extends Env = Env>(): RouteBuilders<E> =>
-  builders as unknown as RouteBuilders<E>
+export const routeBuilders = <E extends Env = Env, Prof extends AnyProfile = TaskInstanceProfile>(
+  _auth?: JwtAuth<Prof>,
+): RouteBuilders<E, Prof> => builders as unknown as RouteBuilders<E, Prof>
 
 /** `defineRoute` for apps without bindings; take it from `routeBuilders<Env>()` for yours. */
 export const defineRoute: RouteBuilders<Env>['defineRoute'] = builders.defineRoute

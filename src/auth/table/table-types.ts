@@ -3,8 +3,17 @@ import type { MergePath, Schema, ToSchema } from 'hono/types'
 import type { UnionToIntersection } from 'hono/utils/types'
 import type { GroupDef, InputOf, RouteDef, RouteNode } from './route'
 
-/** One route of a table, flattened: full path, and whether `ti:self` applies to it. */
-type Leaf = { method: string; path: string; input: unknown; response: unknown; tiSelf: boolean }
+/** One route of a table, flattened: full path, and the path parameters its ownership scopes need. */
+type Leaf = { method: string; path: string; input: unknown; response: unknown; self: string }
+
+/** The path parameter an ownership scope compares with: `self:<param>[=claim]`, or `ti:self`'s. */
+type SelfParam<S> = S extends `self:${infer Param}=${string}`
+  ? Param
+  : S extends `self:${infer Param}`
+    ? Param
+    : S extends 'ti:self'
+      ? 'task_instance_id'
+      : never
 
 /** Every route under a node, with ancestors' paths joined and scopes accumulated. */
 export type Leaves<N, Prefix extends string = '', Inherited extends string = never> =
@@ -14,33 +23,39 @@ export type Leaves<N, Prefix extends string = '', Inherited extends string = nev
         path: MergePath<Prefix, P>
         input: InputOf<V>
         response: R
-        tiSelf: Pub extends true ? false : 'ti:self' extends Inherited | S[number] ? true : false
+        self: Pub extends true ? never : SelfParam<Inherited | S[number]>
       }
     : N extends GroupDef<infer P, infer S, infer C>
       ? Leaves<C[number], MergePath<Prefix, P>, Inherited | S[number]>
       : never
 
-type HasTaskInstanceId<P extends string> = P extends
-  | `${string}/:task_instance_id`
-  | `${string}/:task_instance_id/${string}`
-  | `${string}/:task_instance_id{${string}`
+type HasParam<P extends string, Name extends string> = P extends
+  | `${string}/:${Name}`
+  | `${string}/:${Name}/${string}`
+  | `${string}/:${Name}{${string}`
+  | `${string}/:${Name}?${string}`
   ? true
   : false
 
-/** Full paths of `ti:self` routes that have no `:task_instance_id` parameter. */
-export type TiSelfWithoutParam<N> =
+// One route's missing parameters, spelt `<path> needs :<param>`.
+type Missing<P extends string, Params extends string> = Params extends string
+  ? HasParam<P, Params> extends true
+    ? never
+    : `${P} needs :${Params}`
+  : never
+
+/** Routes whose `self:` scopes (or `ti:self`) name a path parameter their path lacks. */
+export type SelfWithoutParam<N> =
   Leaves<N> extends infer L
-    ? L extends { tiSelf: true; path: infer P extends string }
-      ? HasTaskInstanceId<P> extends true
-        ? never
-        : P
+    ? L extends { self: infer Params extends string; path: infer P extends string }
+      ? Missing<P, Params>
       : never
     : never
 
-/** `unknown` for a valid table; otherwise a type naming the routes that break the `ti:self` rule. */
-export type CheckTable<N> = [TiSelfWithoutParam<N>] extends [never]
+/** `unknown` for a valid table; otherwise a type naming the routes that break the `self:` rule. */
+export type CheckTable<N> = [SelfWithoutParam<N>] extends [never]
   ? unknown
-  : { 'ti:self routes need a :task_instance_id path parameter': TiSelfWithoutParam<N> }
+  : { 'self: and ti:self routes need their path parameter': SelfWithoutParam<N> }
 
 // What a handler's return value means to `hono/client`: typed when it is, generic otherwise.
 type ResponseOf<R> =

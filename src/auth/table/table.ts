@@ -1,25 +1,31 @@
 import type { Hono, MiddlewareHandler } from 'hono'
 import type { Issuer } from '../mint/issuer'
 import { tokenRefresh } from '../mint/refresh'
-import { compilePolicy, guard, type RoutePolicy, type ScopeChecker } from '../policy/policy'
+import { type Checkers, compilePolicy, guard, type RoutePolicy } from '../policy/policy'
 import { mergeScopes } from '../policy/scopes'
-import type { TokenType } from '../profile/task-instance'
+import type { AnyProfile, ClaimsOf } from '../profile/profile'
+import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import type { JwtAuth } from '../verify/middleware'
 import { defaultBodyLimit, methodNotAllowed, requestChecks } from './request-checks'
 import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
 import type { CheckTable, Mounted } from './table-types'
 import { validate } from './validation'
 
-export interface RouteTableOptions {
-  /** Verifies tokens (once per request). */
-  auth: JwtAuth
-  /** Checkers for custom scopes, by scope string. Default: none (only built-in scopes allowed). */
-  checkers?: Readonly<Record<string, ScopeChecker>>
+export interface RouteTableOptions<P extends AnyProfile = TaskInstanceProfile> {
+  /** Verifies tokens (once per request); its profile reads the claims. */
+  auth: JwtAuth<P>
+  /**
+   * Decides scopes by scope string (an object or a `Map`): a checker function, or `anyOf(…)`.
+   * Default: none: a scope without one must be granted by the token (access tokens), or is an
+   * error when the table is built (task instance tokens grant no scopes).
+   */
+  checkers?: Checkers<ClaimsOf<P>>
   /**
    * Mints `Refreshed-API-Token` (near-expiry refresh and `/run` exchange). Default: no refresh;
    * required when a route has `exchange: true`.
    */
-  issuer?: Issuer
+  // biome-ignore lint/suspicious/noExplicitAny: an issuer of the same profile
+  issuer?: Issuer<any>
   /** Largest request body, in bytes, of a route that sets none (over it: 413). Default: 1 MiB. */
   bodyLimit?: number
 }
@@ -33,8 +39,8 @@ export interface TableRoute extends RouteDoc {
   readonly exchange: boolean
   /** Effective scopes: ancestors' then own, de-duplicated. Empty for public routes. */
   readonly scopes: readonly string[]
-  /** Token types the route accepts; empty for public routes. */
-  readonly tokenTypes: readonly TokenType[]
+  /** Token types the route accepts; empty for public routes and profiles without types. */
+  readonly tokenTypes: readonly string[]
   readonly validate: Validators
   /** Largest request body, in bytes (the route's own, or the table's default). */
   readonly bodyLimit: number
@@ -47,7 +53,7 @@ export interface RouteTable<N> {
     method: string
     path: string
     scopes: readonly string[]
-    tokenTypes: readonly TokenType[]
+    tokenTypes: readonly string[]
   }[]
   /** Registers every route on `app` (bearer + verify → policy → validators → handler) and types it. */
   // biome-ignore lint/suspicious/noExplicitAny: any app, whatever its env, schema and base path
@@ -71,12 +77,18 @@ interface Compiled {
  * const table = routeTable(defineGroup({ path: '/execution', routes: [health, tasks] }), { auth, issuer })
  * const app = table.mount(new Hono())
  */
-export const routeTable = <const N extends RouteNode>(
+export const routeTable = <const N extends RouteNode, P extends AnyProfile = TaskInstanceProfile>(
   root: N,
-  // A table breaking the ti:self rule asks for an impossible option, naming the routes at fault.
-  options: RouteTableOptions & CheckTable<N>,
+  // A table breaking the self: rule asks for an impossible option, naming the routes at fault.
+  options: RouteTableOptions<P> & CheckTable<N>,
 ): RouteTable<N> => {
   const { auth, checkers = {}, issuer, bodyLimit = defaultBodyLimit } = options
+  const profile: AnyProfile = auth.profile ?? taskInstanceProfile
+  if (issuer && issuer.profile.name !== profile.name) {
+    throw new TypeError(
+      `"issuer" mints ${issuer.profile.name} tokens, "auth" verifies ${profile.name}`,
+    )
+  }
   const refresh = issuer && tokenRefresh({ issuer })
   const exchange = issuer && tokenRefresh({ issuer, exchange: true })
   const compiled: Compiled[] = []
@@ -99,7 +111,7 @@ export const routeTable = <const N extends RouteNode>(
     const scopes = node.public ? [] : mergeScopes(inherited, own)
     const policy: RoutePolicy | undefined = node.public
       ? undefined
-      : compilePolicy(scopes, checkers, where)
+      : compilePolicy(scopes, checkers, where, profile)
     const handlers: MiddlewareHandler[] = []
     if (policy) {
       const refresher = node.exchange ? exchange : refresh

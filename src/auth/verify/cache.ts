@@ -1,5 +1,11 @@
 import type { TIToken } from '../profile/task-instance'
 
+/** What the cache reads of verified claims: their dates. */
+export interface CachedClaims {
+  exp: number
+  nbf?: number
+}
+
 /** How verified tokens are remembered. Opt-in: by default every request verifies its token. */
 export interface TokenCacheOptions {
   /** Most tokens kept; the least recently used is dropped first. Default: `10000`. */
@@ -14,8 +20,8 @@ export interface KeySetEvents {
   onKeySetChange?: (listener: () => void) => void
 }
 
-interface Entry {
-  claims: TIToken
+interface Entry<C> {
+  claims: C
   /** Epoch ms from which the entry is stale: `min(now + maxAge, exp + leeway)`. */
   until: number
   /** Epoch ms before which the token is not valid yet: `nbf - leeway`. */
@@ -50,12 +56,12 @@ const deepFreeze = <T>(value: T): T => {
  * app.use('/execution/*', jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], cache }))
  * // on key rotation: cache.clear()
  */
-export class TokenCache {
+export class TokenCache<C extends CachedClaims = TIToken> {
   readonly maxEntries: number
   readonly maxAge: number
   // A Map iterates in insertion order; re-inserting on every hit makes its first key the least
   // recently used one, which is all an LRU needs.
-  readonly #entries = new Map<string, Entry>()
+  readonly #entries = new Map<string, Entry<C>>()
   #owned = false
 
   constructor(options: TokenCacheOptions = {}) {
@@ -69,7 +75,7 @@ export class TokenCache {
   }
 
   /** The claims of a token verified earlier and still valid at `now` (epoch ms), else `undefined`. */
-  get(token: string, now: number = Date.now()): TIToken | undefined {
+  get(token: string, now: number = Date.now()): C | undefined {
     const entry = this.#entries.get(token)
     if (!entry) return undefined
     this.#entries.delete(token)
@@ -80,14 +86,14 @@ export class TokenCache {
   }
 
   /** Remembers a token that just verified; `leeway` in seconds, as the verifier applies it. */
-  set(token: string, claims: TIToken, leeway: number, now: number = Date.now()): void {
+  set(token: string, claims: C, leeway: number, now: number = Date.now()): void {
     const until = Math.min(now + this.maxAge * 1000, (claims.exp + leeway) * 1000)
     if (until <= now) return
     this.#entries.delete(token)
     this.#entries.set(token, {
       claims: deepFreeze(claims),
       until,
-      notBefore: (claims.nbf - leeway) * 1000,
+      notBefore: claims.nbf === undefined ? Number.NEGATIVE_INFINITY : (claims.nbf - leeway) * 1000,
     })
     if (this.#entries.size > this.maxEntries) {
       this.#entries.delete(this.#entries.keys().next().value as string)
@@ -112,21 +118,20 @@ export class TokenCache {
   }
 }
 
-type Verify = (token: string) => Promise<TIToken>
-
 /**
  * Puts a cache in front of a verifier: a hit skips the signature and claim checks, a miss verifies
  * and remembers only a success. Failures are never cached, so a bad token costs a full verification
  * every time, as without the cache. A key source announcing a key-set change empties the cache.
  */
-export const withTokenCache = (
-  verify: Verify,
-  option: TokenCache | TokenCacheOptions | true,
+export const withTokenCache = <C extends CachedClaims>(
+  verify: (token: string) => Promise<C>,
+  // biome-ignore lint/suspicious/noExplicitAny: a cache of any claims
+  option: TokenCache<any> | TokenCacheOptions | true,
   leeway: number,
   keys?: KeySetEvents,
-): Verify & { cache: TokenCache } => {
-  const cache =
-    option instanceof TokenCache ? option.claim() : new TokenCache(option === true ? {} : option)
+): ((token: string) => Promise<C>) & { cache: TokenCache<C> } => {
+  const cache: TokenCache<C> =
+    option instanceof TokenCache ? option.claim() : new TokenCache<C>(option === true ? {} : option)
   keys?.onKeySetChange?.(() => cache.clear())
   const cached = async (token: string) => {
     const hit = cache.get(token)

@@ -1,67 +1,95 @@
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, Env, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import type { TIToken } from '../profile/task-instance'
-import { readBearer } from '../token/bearer'
-import { createVerifier, defaultRealm, type VerifyOptions } from './verify'
+import type { AnyProfile, ClaimsOf, TokenVariables } from '../profile/profile'
+import {
+  type TaskInstanceProfile,
+  type TIToken,
+  taskInstanceProfile,
+} from '../profile/task-instance'
+import { type TokenSourceOptions, tokenReader } from '../token/source'
+import { createVerifier, type VerifyOptions } from './verify'
 
-/** What the auth middleware puts on `c.var`. */
-export type JwtAuthVariables = {
-  /** The verified token of this request. */
-  tiToken: TIToken
-}
+/** What the auth middleware puts on `c.var`: the claims, as `tiToken` (task instance) or `token`. */
+export type JwtAuthVariables<P extends AnyProfile = TaskInstanceProfile> = TokenVariables<P>
 
 /** The auth middleware, plus the memoised verification that guards share. */
-export type JwtAuth = MiddlewareHandler<{ Variables: JwtAuthVariables }> & {
-  /** Verifies this request's bearer token once; every later call in the same request reuses the result. */
-  authenticate: (c: Context) => Promise<TIToken>
+export type JwtAuth<P extends AnyProfile = TaskInstanceProfile> = MiddlewareHandler<{
+  Variables: JwtAuthVariables<P>
+}> & {
+  /** Verifies this request's token once; every later call in the same request reuses the result. */
+  authenticate: (c: Context) => Promise<ClaimsOf<P>>
   /** The realm of its challenges. */
   realm: string
+  /** The profile that reads the claims (absent on a hand-made `JwtAuth`: the task instance profile). */
+  profile?: P
 }
 
+/** Options of `jwtAuth`: verification, and where the token is read from. */
+export interface JwtAuthOptions<P extends AnyProfile = TaskInstanceProfile>
+  extends VerifyOptions<P>,
+    TokenSourceOptions {}
+
 /**
- * Reads the bearer token and verifies it, at most once per request however many times it is applied
- * or asked (a failure is not retried either), and sets `c.var.tiToken`. Crypto only: it never looks
- * at scopes or token types.
+ * Reads the token and verifies it, at most once per request however many times it is applied
+ * or asked (a failure is not retried either), and sets the claims on `c.var` (`tiToken` for the
+ * task instance profile, `token` for others). Crypto and claims only: it never looks at scopes or
+ * token types.
  *
  * @example
  * const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'] })
  * app.use('/execution/*', auth)
  */
-export const jwtAuth = (options: VerifyOptions): JwtAuth => {
-  const realm = options.realm ?? defaultRealm
+export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile>(
+  options: JwtAuthOptions<P>,
+): JwtAuth<P> => {
+  const profile = (options.profile ?? taskInstanceProfile) as P
+  const realm = options.realm ?? profile.realm
   const verify = createVerifier(options)
+  const read = tokenReader(options, realm)
+  const { variable } = profile
   // Keyed by the request: one verification per request, none shared between requests.
-  const memo = new WeakMap<Request, Promise<TIToken>>()
+  const memo = new WeakMap<Request, Promise<ClaimsOf<P>>>()
 
-  const authenticate = (c: Context): Promise<TIToken> => {
+  const authenticate = (c: Context): Promise<ClaimsOf<P>> => {
     let verified = memo.get(c.req.raw)
     if (!verified) {
-      verified = Promise.resolve().then(() =>
-        verify(readBearer(c.req.header('authorization'), realm)),
-      )
+      verified = Promise.resolve().then(() => verify(read(c)))
       memo.set(c.req.raw, verified)
     }
     return verified
   }
 
-  const middleware = createMiddleware<{ Variables: JwtAuthVariables }>(
-    async function jwtAuth(c, next) {
-      c.set('tiToken', await authenticate(c))
-      await next()
-    },
-  )
-  return Object.assign(middleware, { authenticate, realm })
+  const middleware = createMiddleware(async function jwtAuth(c, next) {
+    c.set(variable, await authenticate(c))
+    await next()
+  }) as MiddlewareHandler<{ Variables: JwtAuthVariables<P> }>
+  return Object.assign(middleware, { authenticate, realm, profile })
 }
 
+// `any` (an untyped context) reads as the default profile's token.
+type IsAny<T> = 0 extends 1 & T ? true : false
+
+/** The verified token a context holds: `c.var.token`, else `c.var.tiToken`. */
+export type TokenOf<E extends Env> =
+  IsAny<E['Variables']> extends true
+    ? TIToken
+    : E['Variables'] extends { token: infer T }
+      ? T
+      : E['Variables'] extends { tiToken: infer T }
+        ? T
+        : TIToken
+
 /**
- * The verified token of the current request (the reference's `CurrentTIToken`). Throws when called
- * on a route that has no auth, which is a programming error.
+ * The verified token of the current request (the reference's `CurrentTIToken`), typed from the
+ * route's profile. Throws when called on a route that has no auth, which is a programming error.
  *
  * @example
  * app.get('/me', auth, (c) => c.json({ sub: currentToken(c).sub }))
  */
-export const currentToken = (c: Context): TIToken => {
-  const token = c.get('tiToken') as TIToken | undefined
+// biome-ignore lint/suspicious/noExplicitAny: any path and input
+export const currentToken = <E extends Env = any>(c: Context<E, any, any>): TokenOf<E> => {
+  const vars = c as unknown as Context
+  const token = vars.get('token') ?? vars.get('tiToken')
   if (!token) throw new Error('currentToken() called on a route without token auth')
-  return token
+  return token as TokenOf<E>
 }

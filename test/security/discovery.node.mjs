@@ -1,0 +1,124 @@
+// OpenID discovery against a real HTTP server on loopback (Node, as loopback.node.mjs): the
+// discovery document is fetched once, its issuer must be the configured one, and its jwks_uri
+// becomes a remote key set with the jwksUrl rules.
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { after, test } from 'node:test'
+import { build } from 'esbuild'
+import { SignJWT } from 'jose'
+
+const { outputFiles } = await build({
+  entryPoints: [new URL('../../src/index.ts', import.meta.url).pathname],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  write: false,
+  logLevel: 'error',
+})
+const lib = await import(
+  `data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`
+)
+
+const timings = { timeoutDuration: 300, cooldownDuration: 200, cacheMaxAge: 60_000 }
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const signer = async () => {
+  const { privateKey, publicKey } = await crypto.subtle.generateKey('Ed25519', true, [
+    'sign',
+    'verify',
+  ])
+  const { x, kty, crv } = await crypto.subtle.exportKey('jwk', publicKey)
+  const kid = crypto.randomUUID()
+  const sign = (claims) =>
+    new SignJWT({ sub: 'alice', ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', kid })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey)
+  return { jwk: { kty, crv, x, alg: 'EdDSA', kid }, sign }
+}
+
+/** An OpenID provider on loopback; `state.issuer` is what its document claims, `hits` counts paths. */
+const provider = async (jwk) => {
+  const state = { issuer: undefined, jwksUri: undefined, hits: {} }
+  const server = createServer((req, res) => {
+    state.hits[req.url] = (state.hits[req.url] ?? 0) + 1
+    const json = (body) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    if (req.url === '/tenant/.well-known/openid-configuration') {
+      return json({ issuer: state.issuer, jwks_uri: state.jwksUri })
+    }
+    if (req.url === '/tenant/jwks') return json({ keys: [jwk] })
+    res.writeHead(404).end()
+  })
+  const port = await new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port)),
+  )
+  const issuer = `http://127.0.0.1:${port}/tenant/`
+  state.issuer = issuer
+  state.jwksUri = `http://127.0.0.1:${port}/tenant/jwks`
+  servers.push(server)
+  return { state, issuer }
+}
+
+const servers = []
+after(() => {
+  for (const s of servers) s.closeAllConnections()
+  return Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
+})
+
+const outcome = (promise) =>
+  promise.then(
+    () => 200,
+    (error) => {
+      assert.ok(error instanceof lib.AuthError, `not an AuthError: ${error}`)
+      return error.status
+    },
+  )
+
+const verifierFor = (issuer) =>
+  lib.createVerifier({
+    algorithms: ['EdDSA'],
+    openIdIssuer: issuer,
+    remoteKeySet: timings,
+    profile: lib.accessTokenProfile(),
+  })
+
+test('discovery: the document once, its jwks_uri for keys, iss required to be the issuer', async () => {
+  const keys = await signer()
+  const { state, issuer } = await provider(keys.jwk)
+  const verify = verifierFor(issuer)
+  assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 200)
+  assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 200)
+  assert.equal(await outcome(verify(await keys.sign({ iss: 'https://evil.example/' }))), 401)
+  assert.equal(state.hits['/tenant/.well-known/openid-configuration'], 1)
+  assert.equal(state.hits['/tenant/jwks'], 1)
+})
+
+test('an issuer mismatch in the document is refused: 503, and its key set is never fetched', async () => {
+  const keys = await signer()
+  const { state, issuer } = await provider(keys.jwk)
+  state.issuer = 'https://evil.example/'
+  const verify = verifierFor(issuer)
+  assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 503)
+  assert.equal(state.hits['/tenant/jwks'], undefined)
+  // Within the cooldown: no second fetch; after it, a corrected document is used.
+  assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 503)
+  assert.equal(state.hits['/tenant/.well-known/openid-configuration'], 1)
+  state.issuer = issuer
+  await sleep(220)
+  assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 200)
+})
+
+test('a jwks_uri that is not https (nor loopback) is refused: 503', async () => {
+  const keys = await signer()
+  const { state, issuer } = await provider(keys.jwk)
+  state.jwksUri = 'http://keys.example/jwks'
+  const verify = verifierFor(issuer)
+  assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 503)
+})
+
+test('an issuer URL that is not https (nor loopback) throws when the verifier is created', () => {
+  assert.throws(() => verifierFor('http://idp.example/'), /"openIdIssuer" must use https:/)
+})

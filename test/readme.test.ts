@@ -64,8 +64,10 @@ describe('README example', () => {
   })
 
   it("imports zod as a namespace, as the README's Deploying section advises", () => {
-    expect(example).toContain("import * as z from 'zod'")
-    expect(example).not.toContain("import { z } from 'zod'")
+    for (const source of [example, apiExample]) {
+      expect(source).toContain("import * as z from 'zod'")
+      expect(source).not.toContain("import { z } from 'zod'")
+    }
   })
 
   it('runs: a workload token is accepted by /run alone and exchanged', async () => {

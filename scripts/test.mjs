@@ -91,6 +91,13 @@ const steps = [
     cmd: 'wrangler',
     args: ['deploy', '--dry-run', '--outdir', join(outDir, 'bundle')],
   },
+  // The README's key rotation run as written while runners' requests flow: on Node and in workerd.
+  {
+    name: 'rotation (node, workerd)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/rotation/run.ts'],
+    count: perRuntime('rotation'),
+  },
   // The Node, Bun and Deno servers: their D1 shim (node:sqlite, bun:sqlite) and their start-up.
   {
     name: 'serve (node, bun, deno)',
@@ -104,6 +111,14 @@ const steps = [
     cmd: 'node',
     args: ['--disable-warning=ExperimentalWarning', 'test/conformance/run.ts'],
     count: perRuntime('conformance'),
+  },
+  // The docs page in headless chromium (Debian's, installed by .ci/run): Swagger UI on wrangler dev
+  // and the Node server lists every operation and the bearer scheme, with no request off loopback.
+  {
+    name: 'docs page (chromium)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/conformance/docs-page.ts'],
+    count: perRuntime('docs'),
   },
   // The package users install: neutral sources, tarball contents, JSR dry run, and the tarball
   // installed outside the repo running a minimal app on Node, Bun, Deno and workerd.

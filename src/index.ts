@@ -14,6 +14,7 @@ export {
   SubjectMismatchError,
   TokenTypeNotAllowedError,
 } from './auth/errors'
+export { createDiscoveredKeySet } from './auth/keys/discovery'
 export {
   type Algorithm,
   type CryptoKeyEntry,
@@ -21,6 +22,7 @@ export {
   type KeyResolver,
   supportedAlgorithms,
 } from './auth/keys/keys'
+export { type PublishedKeysOptions, publishedKeys } from './auth/keys/published-keys'
 export {
   createRemoteKeySet,
   type RemoteKeySet,
@@ -80,6 +82,7 @@ export {
   tokenTypes,
 } from './auth/profile/task-instance'
 export { tiClaimsSchema } from './auth/profile/task-instance-schema'
+export { type WithClaims, withClaims } from './auth/profile/with-claims'
 export {
   documentedScopes,
   type OpenApiDocument,

@@ -2,19 +2,14 @@ import { Hono } from 'hono'
 import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
 import * as z from 'zod'
 
-export const makeApi = (openIdIssuer: string) => {
-  const profile = accessTokenProfile({ claims: z.object({ org: z.string() }) })
-  const auth = jwtAuth({
-    openIdIssuer,
-    audience: 'https://api.example.com',
-    algorithms: ['RS256'],
-    profile,
-  })
-  const { defineGroup, defineRoute } = routeBuilders(auth)
+const profile = accessTokenProfile({ claims: z.object({ org: z.string() }) })
 
+export const makeApi = (openIdIssuer: string, audience: string) => {
+  const auth = jwtAuth({ openIdIssuer, audience, algorithms: ['RS256'], profile })
+  const { defineGroup, defineRoute } = routeBuilders(auth)
   const tasks = defineGroup({
     path: '/orgs/:org_id/tasks',
-    scopes: ['self:org_id=org', 'tasks:read'], // token's org = path org_id; scope tasks:read granted
+    scopes: ['self:org_id=org', 'tasks:read'], // token's org = path org_id, and tasks:read granted
     routes: [
       defineRoute({ method: 'get', path: '/', handler: (c) => c.json({ org: c.var.token.org }) }),
       defineRoute({

@@ -33,7 +33,7 @@ describe('README example: an API with scopes per route', () => {
       audience: 'https://api.example.com',
       profile: accessTokenProfile(),
     })
-    const app = makeApi(issuer)
+    const app = makeApi(issuer, 'https://api.example.com')
     const reader = await mint.mint({
       sub: 'alice',
       scopes: ['tasks:read'],

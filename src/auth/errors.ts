@@ -154,17 +154,12 @@ export class SubjectMismatchError extends AuthError {
 
 /** A `self:<param>` route called with a token whose subject (or named claim) is not the path's. */
 export class OwnershipError extends AuthError {
-  constructor(realm: string, scope: string, param: string) {
-    super(
-      403,
-      'ERR_SUBJECT_MISMATCH',
-      `Token subject does not match path parameter '${param}'`,
-      realm,
-      {
-        error: 'insufficient_scope',
-        scope,
-      },
-    )
+  constructor(realm: string, scope: string, param: string, claim?: string) {
+    const what = claim === undefined ? 'Token subject' : `Token claim '${claim}'`
+    super(403, 'ERR_SUBJECT_MISMATCH', `${what} does not match path parameter '${param}'`, realm, {
+      error: 'insufficient_scope',
+      scope,
+    })
   }
 }
 

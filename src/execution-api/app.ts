@@ -10,7 +10,9 @@ import {
   type RouteNode,
   routeTable,
 } from '../index'
+import { apiVersion, apiVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
+import { mountDocs } from './docs'
 import { type AppEnv, defineGroup } from './routes/builders'
 import { metaRoutes } from './routes/meta'
 import { resourceRoutes, xcoms } from './routes/resources'
@@ -72,11 +74,18 @@ export const createApp = (env: ExecutionBindings) => {
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })
   document = openApiDocument(table.routes, {
     title: 'Airflow Execution API (hono-scoped-jwt)',
-    version: '1',
-    description: 'The API task runners call back while a task runs.',
+    version: apiVersion,
+    description:
+      'The API task runners call back while a task runs: Airflow Execution API version ' +
+      `${apiVersion}, the one its Task SDK sends in the \`Airflow-API-Version\` header. A request ` +
+      'without the header, or with a later date, is served as this version, and every answer ' +
+      'carries it in `Airflow-API-Version`; an earlier date gets 404. Interactive page: `/execution/docs`.',
   })
 
-  const app = table.mount(new Hono<AppEnv>())
+  const base = new Hono<AppEnv>()
+  base.use('/execution/*', apiVersioning())
+  mountDocs(base, '/execution')
+  const app = table.mount(base)
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
   app.onError((error, c) => {
     // Auth errors render themselves (RFC 6750); the table already answers bad bodies with 422.

@@ -16,7 +16,10 @@ export const tiParam = z.object({
   task_instance_id: z.uuid().transform((id) => id.toLowerCase()),
 })
 
-export const runBody = z.object({
+// Bodies are strict, as Airflow's models are (`extra="forbid"`): an unknown field is a 422.
+
+/** `TIEnterRunningPayload`: what the Task SDK sends to start a task. */
+export const runBody = z.strictObject({
   state: z.literal('running'),
   hostname: z.string().min(1).max(1000),
   unixname: z.string().min(1).max(1000),
@@ -24,30 +27,178 @@ export const runBody = z.object({
   start_date: timestamp,
 })
 
-export const runContext = z.object({
-  id: z.uuid(),
-  dag_id: z.string(),
-  run_id: z.string(),
-  task_id: z.string(),
-  map_index: z.int(),
-  try_number: z.int(),
-  max_tries: z.int(),
-  start_date: z.string(),
-})
+/** An answer's timestamp: UTC ISO 8601, as stored. */
+const utc = z.iso.datetime({ offset: true })
+/** A JSON object (Airflow's `dict[str, Any]`). */
+const jsonObject = z.record(z.string(), z.json())
 
-/** States a running task instance may move to through `/state`. */
-export const finalStates = [
-  'success',
-  'failed',
-  'skipped',
-  'removed',
-  'up_for_retry',
-  'up_for_reschedule',
-] as const
+/** `AssetEventDagRunReference` of the Task SDK (`extra="forbid"`). */
+const assetEvent = z
+  .strictObject({
+    asset: z.strictObject({ name: z.string(), uri: z.string(), extra: jsonObject }),
+    extra: jsonObject,
+    source_task_id: z.string().nullable(),
+    source_dag_id: z.string().nullable(),
+    source_run_id: z.string().nullable(),
+    source_map_index: z.int().nullable(),
+    source_aliases: z.array(z.strictObject({ name: z.string() })),
+    timestamp: utc,
+  })
+  .meta({ title: 'AssetEventDagRunReference' })
 
-export const stateBody = z.object({ state: z.enum(finalStates), end_date: timestamp })
+/** `DagRun` of the Task SDK (`extra="forbid"`): the run a task instance belongs to. */
+export const dagRun = z
+  .strictObject({
+    dag_id: z.string(),
+    run_id: z.string(),
+    logical_date: utc.nullable(),
+    data_interval_start: utc.nullable(),
+    data_interval_end: utc.nullable(),
+    run_after: utc,
+    start_date: utc.nullable(),
+    end_date: utc.nullable(),
+    clear_number: z.int(),
+    run_type: z.enum([
+      'backfill',
+      'scheduled',
+      'manual',
+      'operator_triggered',
+      'asset_triggered',
+      'asset_materialization',
+    ]),
+    state: z.enum(['queued', 'running', 'success', 'failed']),
+    conf: jsonObject.nullable(),
+    triggering_user_name: z.string().nullable(),
+    // Always empty here (no assets), documented with the SDK's item model.
+    consumed_asset_events: z.array(assetEvent),
+    partition_key: z.string().nullable(),
+    note: z.string().nullable(),
+    team_name: z.string().nullable(),
+  })
+  .meta({ title: 'DagRun' })
 
-export const heartbeatBody = z.object({
+/** `TIRunContext` of the Task SDK: the answer of `/run`. Optional fields appear only when set. */
+export const runContext = z
+  .object({
+    dag_run: dagRun,
+    task_reschedule_count: z.int(),
+    first_task_reschedule_start_date: utc.optional(),
+    max_tries: z.int(),
+    // Always empty (as in Airflow today); documented with the SDK's item models.
+    variables: z.array(z.lazy(() => variable)),
+    connections: z.array(z.lazy(() => connection)),
+    next_method: z.string().optional(),
+    next_kwargs: z.union([jsonObject, z.string()]).nullable().optional(),
+    xcom_keys_to_clear: z.array(z.string()),
+    should_retry: z.boolean(),
+    start_date: utc.optional(),
+  })
+  .meta({ title: 'TIRunContext' })
+
+// Pydantic writes a `timedelta` as an ISO 8601 duration (`PT600S`, `P1DT2H`) and reads seconds too.
+const isoDuration =
+  /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
+
+/** Pydantic's `timedelta` in JSON, kept as seconds. */
+const duration = z
+  .union([
+    z.number().min(0),
+    z.string().regex(isoDuration, 'must be an ISO 8601 duration (PnDTnHnMnS) or seconds'),
+  ])
+  .transform((value) => {
+    if (typeof value === 'number') return value
+    const [, d, h, m, s] = isoDuration.exec(value) as RegExpExecArray
+    return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0)
+  })
+
+const renderedMapIndex = z.string().max(250).nullable().optional()
+const kwargs = z.union([jsonObject, z.string()]).nullable().optional()
+
+/** `TISuccessStatePayload`. Asset outlets are accepted and not recorded (no assets here). */
+export const successBody = z
+  .strictObject({
+    state: z.literal('success'),
+    end_date: timestamp,
+    task_outlets: z.array(z.looseObject({})).nullable().optional(),
+    outlet_events: z.array(z.looseObject({})).nullable().optional(),
+    rendered_map_index: renderedMapIndex,
+  })
+  .meta({ title: 'TISuccessStatePayload' })
+
+/** `TITerminalStatePayload`: the terminal states other than success. */
+export const terminalBody = z
+  .strictObject({
+    state: z.enum(['failed', 'skipped', 'removed', 'upstream_failed']),
+    end_date: timestamp,
+    rendered_map_index: renderedMapIndex,
+  })
+  .meta({ title: 'TITerminalStatePayload' })
+
+/** `TIRetryStatePayload`. */
+export const retryBody = z
+  .strictObject({
+    state: z.literal('up_for_retry'),
+    end_date: timestamp,
+    rendered_map_index: renderedMapIndex,
+    retry_delay_seconds: z.number().min(0).nullable().optional(),
+    retry_reason: z.string().nullable().optional(),
+  })
+  .meta({ title: 'TIRetryStatePayload' })
+
+/** `TIDeferredStatePayload`: the trigger is recorded for a triggerer outside this Worker. */
+export const deferredBody = z
+  .strictObject({
+    state: z.literal('deferred'),
+    classpath: z.string().min(1),
+    trigger_kwargs: kwargs,
+    trigger_timeout: duration.nullable().optional(),
+    queue: z.string().nullable().optional(),
+    next_method: z.string().min(1),
+    next_kwargs: kwargs,
+    rendered_map_index: renderedMapIndex,
+  })
+  .meta({ title: 'TIDeferredStatePayload' })
+
+/** `TIRescheduleStatePayload`: a sensor in reschedule mode. */
+export const rescheduleBody = z
+  .strictObject({
+    state: z.literal('up_for_reschedule'),
+    reschedule_date: timestamp,
+    end_date: timestamp,
+  })
+  .meta({ title: 'TIRescheduleStatePayload' })
+
+/** `TIAwaitingInputStatePayload`: well-formed, but refused here (no Human-in-the-loop API). */
+export const awaitingInputBody = z
+  .strictObject({
+    state: z.literal('awaiting_input'),
+    timeout: duration.nullable().optional(),
+    next_method: z.string().min(1),
+    next_kwargs: kwargs,
+    rendered_map_index: renderedMapIndex,
+  })
+  .meta({ title: 'TIAwaitingInputStatePayload' })
+
+/** `TITargetStatePayload`: the other intermediate states, set as they are. */
+export const targetBody = z
+  .strictObject({ state: z.enum(['scheduled', 'queued', 'restarting']) })
+  .meta({ title: 'TITargetStatePayload' })
+
+/** `TIStateUpdate`: one payload per state, chosen by `state` as Airflow's discriminator does. */
+export const stateBody = z.discriminatedUnion('state', [
+  successBody,
+  terminalBody,
+  retryBody,
+  deferredBody,
+  rescheduleBody,
+  awaitingInputBody,
+  targetBody,
+])
+
+export type StateUpdate = z.output<typeof stateBody>
+
+/** `TIHeartbeatInfo`. */
+export const heartbeatBody = z.strictObject({
   hostname: z.string().min(1).max(1000),
   pid: z.int().positive(),
 })
@@ -100,4 +251,9 @@ export const conflict = z.object({
     current_hostname: z.string().nullable().optional(),
     current_pid: z.int().nullable().optional(),
   }),
+})
+
+/** The body of a 400: a well-formed state the Worker cannot honour. */
+export const unsupported = z.object({
+  detail: z.object({ reason: z.literal('unsupported_state'), message: z.string() }),
 })

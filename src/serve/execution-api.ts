@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
 import { createApp } from '../execution-api/app'
 import type { ExecutionBindings } from '../execution-api/config'
 import { SqliteD1, type SqliteDatabase } from './d1-sqlite'
@@ -27,6 +28,9 @@ export interface ServeSettings {
 const bindingNames = [
   'JWT_PRIVATE_JWK',
   'JWT_SECRET',
+  'JWT_PUBLIC_JWKS',
+  'JWT_PREVIOUS_SECRET',
+  'JWT_PREVIOUS_SECRET_UNTIL',
   'JWKS_URL',
   'JWT_AUDIENCE',
   'JWT_ISSUER',
@@ -49,6 +53,21 @@ export const serveSettings = (env: EnvReader): ServeSettings => {
   }
 }
 
+/**
+ * The Worker's `ASSETS` binding on a plain server: files of the installed `swagger-ui-dist`
+ * package, by name (the app asks for the two files of its docs page only).
+ */
+const packageAssets = (dir: string): NonNullable<ExecutionBindings['ASSETS']> => ({
+  fetch: async (request) => {
+    const name = basename(new URL(request.url).pathname)
+    try {
+      return new Response(await readFile(join(dir, name)))
+    } catch {
+      return new Response(null, { status: 404 })
+    }
+  },
+})
+
 /** A running Execution API: answer requests with `fetch`, stop with `close`. */
 export interface ExecutionApiServer {
   settings: ServeSettings
@@ -70,7 +89,10 @@ export const openExecutionApi = (
   try {
     const applied = applyMigrations(db.sqlite, settings.migrationsDir)
     if (applied.length) console.log(`execution-api: applied ${applied.join(', ')}`)
-    const bindings: ExecutionBindings = { DB: db.asD1() }
+    const bindings: ExecutionBindings = {
+      DB: db.asD1(),
+      ASSETS: packageAssets(resolve('node_modules', 'swagger-ui-dist')),
+    }
     for (const name of bindingNames) bindings[name] = env(name)
     const app = createApp(bindings)
     return { settings, fetch: (request) => app.fetch(request, bindings), close: () => db.close() }

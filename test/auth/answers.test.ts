@@ -118,6 +118,11 @@ describe('invalid tokens: 401 invalid_token, never echoing the token', () => {
     await expectInvalid(await app.request('/x', bearer(token)), token)
   })
 
+  it('a token without nbf verifies (RFC 7519: optional; Airflow does not require it)', async () => {
+    const res = await app.request('/x', bearer(await keys.sign(claims({ nbf: undefined }))))
+    expect(res.status).toBe(200)
+  })
+
   it('a wrong iss when an issuer is configured', async () => {
     const withIssuer = appWith({ issuer: 'https://airflow.example' })
     const token = await keys.sign(claims({ iss: 'https://evil.example' }))

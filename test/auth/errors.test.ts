@@ -75,9 +75,9 @@ describe('errors', () => {
     const bad = await app.request('/x', { method: 'POST', headers, body: '{"pid":"one"}' })
     expect(bad.status).toBe(422)
     const body = (await bad.json()) as { detail: { loc: unknown[]; type: string }[] }
-    expect(body.detail[0]).toMatchObject({ loc: ['json', 'pid'], type: 'invalid_type' })
+    expect(body.detail[0]).toMatchObject({ loc: ['body', 'pid'], type: 'invalid_type' })
     const broken = await app.request('/x', { method: 'POST', headers, body: '{"pid":' })
     expect(broken.status).toBe(422)
-    expect(await broken.json()).toMatchObject({ detail: [{ loc: ['json'], type: 'json_invalid' }] })
+    expect(await broken.json()).toMatchObject({ detail: [{ loc: ['body'], type: 'json_invalid' }] })
   })
 })

@@ -35,7 +35,7 @@ describe('createTaskClient', () => {
       },
     })
     expect(run.status).toBe(200)
-    if (run.status === 200) expect((await run.json()).id).toBe(id)
+    if (run.status === 200) expect((await run.json()).dag_run.run_id).toBe('manual__1')
     // The workload token was swapped for the execution token /run handed over.
     expect(decodeJwt(client.token)).toMatchObject({ sub: id, scope: 'execution' })
     const execution = client.token

@@ -8,6 +8,7 @@ import { type Runtime, runtimes, type Server, startServer } from './servers.ts'
 import './suite-auth.ts'
 import './suite-flow.ts'
 import './suite-api.ts'
+import './suite-sdk.ts'
 
 // The conformance runner: the same black-box suite against the Execution API on each runtime.
 //   node test/conformance/run.ts [workerd] [node] [bun] [deno]    (default: all four)

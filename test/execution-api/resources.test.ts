@@ -63,7 +63,7 @@ describe('/variables/{key}', () => {
   it('answers 422 for a body without a string value', async () => {
     const res = await request('/execution/variables/v', call(token, 'PUT', { value: 1 }))
     expect(res.status).toBe(422)
-    expect(await res.json()).toMatchObject({ detail: [{ loc: ['json', 'value'] }] })
+    expect(await res.json()).toMatchObject({ detail: [{ loc: ['body', 'value'] }] })
   })
 })
 

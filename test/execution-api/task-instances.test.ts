@@ -11,20 +11,49 @@ const stateOf = (id: string) =>
     .first<Record<string, unknown>>()
 
 describe('PATCH /task-instances/{id}/run', () => {
-  it('starts a queued task instance and answers the run context', async () => {
-    const id = await queue({ dag_id: 'etl', run_id: 'r1', task_id: 'load', max_tries: 3 })
+  it('starts a queued task instance and answers its TIRunContext', async () => {
+    const id = await queue({
+      dag_id: 'etl',
+      run_id: 'r1',
+      task_id: 'load',
+      max_tries: 3,
+      team: 'blue',
+      dag_run: {
+        run_after: '2026-01-01T00:00:00.000Z',
+        logical_date: '2026-01-01T00:00:00.000Z',
+        run_type: 'scheduled',
+        conf: { day: 1 },
+      },
+    })
     const token = await tokenFor(issuer, id)
     const res = await request(tiPath(id, 'run'), call(token, 'PATCH', runBody()))
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({
-      id,
-      dag_id: 'etl',
-      run_id: 'r1',
-      task_id: 'load',
-      map_index: -1,
-      try_number: 1,
+      dag_run: {
+        dag_id: 'etl',
+        run_id: 'r1',
+        logical_date: '2026-01-01T00:00:00.000Z',
+        data_interval_start: null,
+        data_interval_end: null,
+        run_after: '2026-01-01T00:00:00.000Z',
+        start_date: '2026-01-01T00:00:00.000Z',
+        end_date: null,
+        clear_number: 0,
+        run_type: 'scheduled',
+        state: 'running',
+        conf: { day: 1 },
+        triggering_user_name: null,
+        consumed_asset_events: [],
+        partition_key: null,
+        note: null,
+        team_name: 'blue',
+      },
+      task_reschedule_count: 0,
       max_tries: 3,
-      start_date: '2026-01-01T00:00:00.000Z',
+      variables: [],
+      connections: [],
+      xcom_keys_to_clear: [],
+      should_retry: true,
     })
     // With an execution token there is nothing to exchange.
     expect(res.headers.get('refreshed-api-token')).toBeNull()
@@ -43,11 +72,82 @@ describe('PATCH /task-instances/{id}/run', () => {
     expect(res.status).toBe(200)
   })
 
-  it('is idempotent for the same host and pid', async () => {
+  it('is idempotent for the same (hostname, unixname, pid), not for another unixname', async () => {
     const { id, token } = await running(ctx)
     const res = await request(tiPath(id, 'run'), call(token, 'PATCH', runBody()))
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ id })
+    expect(await res.json()).toMatchObject({ max_tries: 2, should_retry: true })
+    const otherUser = await request(
+      tiPath(id, 'run'),
+      call(token, 'PATCH', { ...runBody(), unixname: 'root' }),
+    )
+    expect(otherUser.status).toBe(409)
+    expect(await otherUser.json()).toMatchObject({ detail: { previous_state: 'running' } })
+  })
+
+  it('creates the dag run of a task instance written without one, and lists XComs to clear', async () => {
+    const id = crypto.randomUUID()
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO dags (dag_id) VALUES ('bare') ON CONFLICT DO NOTHING"),
+      env.DB.prepare(
+        "INSERT INTO task_instances (id, dag_id, run_id, task_id, state, try_number, max_tries) VALUES (?, 'bare', ?, 't', 'restarting', 3, 1)",
+      ).bind(id, `run-${id}`),
+      env.DB.prepare(
+        "INSERT INTO xcoms (dag_id, run_id, task_id, key, value) VALUES ('bare', ?, 't', 'return_value', '1')",
+      ).bind(`run-${id}`),
+    ])
+    const res = await request(
+      tiPath(id, 'run'),
+      call(await tokenFor(issuer, id), 'PATCH', runBody()),
+    )
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as Record<string, unknown>
+    // Restarting always may retry (Airflow's _is_eligible_to_retry), whatever the tries left.
+    expect(body).toMatchObject({
+      dag_run: { dag_id: 'bare', run_id: `run-${id}`, run_type: 'manual', state: 'running' },
+      xcom_keys_to_clear: ['return_value'],
+      should_retry: true,
+    })
+  })
+
+  it('resumes a deferred task with its next method, kwargs and first start date', async () => {
+    const { id, token } = await running(ctx)
+    const deferred = await request(
+      tiPath(id, 'state'),
+      call(token, 'PATCH', {
+        state: 'deferred',
+        classpath: 'airflow.triggers.temporal.DateTimeTrigger',
+        trigger_kwargs: { moment: '2026-01-01T00:10:00Z' },
+        trigger_timeout: 'PT10M',
+        queue: null,
+        next_method: 'execute_complete',
+        next_kwargs: { n: 1 },
+        rendered_map_index: null,
+      }),
+    )
+    expect(deferred.status).toBe(204)
+    const trigger = await env.DB.prepare(
+      'SELECT t.classpath, t.kwargs, ti.trigger_timeout FROM task_instances ti JOIN triggers t ON t.id = ti.trigger_id WHERE ti.id = ?',
+    )
+      .bind(id)
+      .first<Record<string, string>>()
+    expect(trigger).toMatchObject({
+      classpath: 'airflow.triggers.temporal.DateTimeTrigger',
+      kwargs: '{"moment":"2026-01-01T00:10:00Z"}',
+    })
+    // What a triggerer and the scheduler do once the trigger fired.
+    await env.DB.prepare("UPDATE task_instances SET state = 'queued' WHERE id = ?").bind(id).run()
+    const resumed = await request(
+      tiPath(id, 'run'),
+      call(token, 'PATCH', { ...runBody(), start_date: '2026-01-01T00:11:00Z' }),
+    )
+    expect(resumed.status).toBe(200)
+    expect(await resumed.json()).toMatchObject({
+      next_method: 'execute_complete',
+      next_kwargs: { n: 1 },
+      start_date: '2026-01-01T00:00:00.000Z',
+      xcom_keys_to_clear: [],
+    })
   })
 
   it('answers 409 with the previous state for another host or a finished task', async () => {
@@ -102,7 +202,7 @@ describe('PATCH /task-instances/{id}/run', () => {
     const bad = await request(tiPath(id, 'run'), call(token, 'PATCH', { ...runBody(), pid: 'x' }))
     expect(bad.status).toBe(422)
     const { detail } = (await bad.json()) as { detail: { loc: unknown[] }[] }
-    expect(detail[0]?.loc).toEqual(['json', 'pid'])
+    expect(detail[0]?.loc).toEqual(['body', 'pid'])
     const wrongState = await request(
       tiPath(id, 'run'),
       call(token, 'PATCH', { ...runBody(), state: 'success' }),
@@ -114,7 +214,10 @@ describe('PATCH /task-instances/{id}/run', () => {
       body: '{"state":',
     })
     expect(broken.status).toBe(422)
-    expect(await broken.json()).toMatchObject({ detail: [{ type: 'json_invalid' }] })
+    expect(await broken.json()).toMatchObject({ detail: [{ loc: ['body'], type: 'json_invalid' }] })
+    // Airflow's models forbid extra fields.
+    const extra = await request(tiPath(id, 'run'), call(token, 'PATCH', { ...runBody(), x: 1 }))
+    expect(extra.status).toBe(422)
     expect((await stateOf(id))?.state).toBe('queued')
   })
 })
@@ -153,6 +256,87 @@ describe('PATCH /task-instances/{id}/state', () => {
       call(token, 'PATCH', { ...body, state: 'bogus' }),
     )
     expect(bad.status).toBe(422)
+    expect(await bad.json()).toMatchObject({ detail: [{ loc: ['body', 'state'] }] })
+  })
+
+  it('answers a repeated state with 200 and no body, as Airflow does', async () => {
+    const { id, token } = await running(ctx)
+    const body = { state: 'success', end_date: '2026-01-01T00:05:00Z' }
+    expect((await request(tiPath(id, 'state'), call(token, 'PATCH', body))).status).toBe(204)
+    const again = await request(tiPath(id, 'state'), call(token, 'PATCH', body))
+    expect(again.status).toBe(200)
+    expect(await again.text()).toBe('')
+    // Another state after a terminal one is still a conflict.
+    const failed = await request(
+      tiPath(id, 'state'),
+      call(token, 'PATCH', { state: 'failed', end_date: '2026-01-01T00:06:00Z' }),
+    )
+    expect(failed.status).toBe(409)
+  })
+
+  it('takes every payload of the TIStateUpdate union', async () => {
+    const end_date = '2026-01-01T00:05:00Z'
+    const payloads = [
+      { state: 'failed', end_date, rendered_map_index: 'a' },
+      { state: 'skipped', end_date },
+      { state: 'removed', end_date },
+      { state: 'upstream_failed', end_date },
+      {
+        state: 'up_for_retry',
+        end_date,
+        rendered_map_index: null,
+        retry_delay_seconds: 30,
+        retry_reason: 'flaky',
+      },
+      { state: 'up_for_reschedule', reschedule_date: '2026-01-01T00:10:00Z', end_date },
+      { state: 'scheduled' },
+      { state: 'queued' },
+      { state: 'restarting' },
+    ]
+    for (const payload of payloads) {
+      const { id, token } = await running(ctx)
+      const res = await request(tiPath(id, 'state'), call(token, 'PATCH', payload))
+      expect(res.status, JSON.stringify(payload)).toBe(204)
+      expect((await stateOf(id))?.state).toBe(payload.state)
+    }
+  })
+
+  it('counts reschedules in the next run context', async () => {
+    const { id, token } = await running(ctx)
+    const payload = {
+      state: 'up_for_reschedule',
+      reschedule_date: '2026-01-01T00:10:00Z',
+      end_date: '2026-01-01T00:05:00Z',
+    }
+    expect((await request(tiPath(id, 'state'), call(token, 'PATCH', payload))).status).toBe(204)
+    await env.DB.prepare("UPDATE task_instances SET state = 'queued' WHERE id = ?").bind(id).run()
+    const res = await request(tiPath(id, 'run'), call(token, 'PATCH', runBody()))
+    expect(await res.json()).toMatchObject({
+      task_reschedule_count: 1,
+      first_task_reschedule_start_date: '2026-01-01T00:00:00.000Z',
+    })
+  })
+
+  it('refuses awaiting_input, which needs an API the Worker lacks, with 400 unsupported_state', async () => {
+    const { id, token } = await running(ctx)
+    const res = await request(
+      tiPath(id, 'state'),
+      call(token, 'PATCH', { state: 'awaiting_input', next_method: 'resume', timeout: null }),
+    )
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ detail: { reason: 'unsupported_state' } })
+    expect((await stateOf(id))?.state).toBe('running')
+  })
+
+  it('answers 422 for a payload that does not fit its state, with the field in loc', async () => {
+    const { id, token } = await running(ctx)
+    const res = await request(
+      tiPath(id, 'state'),
+      call(token, 'PATCH', { state: 'deferred', classpath: 'x', end_date: '2026-01-01T00:00:00Z' }),
+    )
+    expect(res.status).toBe(422)
+    const { detail } = (await res.json()) as { detail: { loc: unknown[] }[] }
+    expect(detail.map((d) => d.loc[0])).toEqual(detail.map(() => 'body'))
   })
 })
 

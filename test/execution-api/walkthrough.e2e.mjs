@@ -92,7 +92,12 @@ try {
     for (const line of left) rmSync(join(root, line.slice(3)), { force: true })
     fail(`walkthrough left files in the repository (removed):\n${left.join('\n')}`)
   }
-  for (const expected of ['"dag_id":"etl"', '"task_id":"load"', 'heartbeat 204', 'state 204']) {
+  for (const expected of [
+    '"dag_run":{"dag_id":"etl"',
+    '"max_tries":0',
+    'heartbeat 204',
+    'state 204',
+  ]) {
     if (!run.stdout.includes(expected)) fail(`walkthrough output lacks ${expected}`)
   }
   // `npm run token`: an execution token reads (404: no such variable), a workload token is refused.

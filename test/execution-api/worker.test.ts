@@ -62,7 +62,7 @@ describe('keys and settings from bindings', () => {
   it('verifies and mints with a 64-byte JWT_SECRET (HS512)', async () => {
     const testEnv = { ...env, JWT_SECRET: 's'.repeat(64) }
     const config = loadConfig(testEnv)
-    expect(config.verify?.algorithms).toEqual(['HS512'])
+    expect(config.verify?.algorithms).toEqual(['HS512', 'HS384', 'HS256'])
     expect(config.issuer?.secret).toBe(testEnv.JWT_SECRET)
   })
 

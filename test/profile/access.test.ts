@@ -187,7 +187,11 @@ describe('ownership', () => {
     const { app } = makeApp()
     const token = await sign({ sub: 'alice', org: 'acme', scope: 'api tasks:read' })
     expect((await app.request('/api/orgs/acme/tasks', bearer(token))).status).toBe(200)
-    expect((await app.request('/api/orgs/evil/tasks', bearer(token))).status).toBe(403)
+    const evil = await app.request('/api/orgs/evil/tasks', bearer(token))
+    expect(evil.status).toBe(403)
+    expect(await evil.json()).toEqual({
+      detail: "Token claim 'org' does not match path parameter 'org_id'",
+    })
     const noOrg = await sign({ sub: 'alice', scope: 'api tasks:read' })
     expect((await app.request('/api/orgs/acme/tasks', bearer(noOrg))).status).toBe(403)
   })
@@ -250,6 +254,32 @@ describe('anyOf and checkers', () => {
       checkers: new Map([['constructor', () => true]]),
     }).mount(new Hono())
     expect((await viaMap.request('/x', bearer(await sign({ sub: 'a' })))).status).toBe(200)
+  })
+})
+
+describe('scope matching', () => {
+  it('a scope is a whole word: tasks:read:all or xtasks:read do not grant tasks:read', async () => {
+    const { app } = makeApp()
+    for (const scope of ['api tasks:read:all', 'api xtasks:read', 'api  tasks:reads']) {
+      const token = await sign({ sub: 'alice', org: 'acme', scope })
+      expect((await app.request('/api/orgs/acme/tasks', bearer(token))).status).toBe(403)
+    }
+    const spaced = await sign({ sub: 'alice', org: 'acme', scope: '  tasks:read   api ' })
+    expect((await app.request('/api/orgs/acme/tasks', bearer(spaced))).status).toBe(200)
+  })
+
+  it('under the task profile, a scope named like an Object.prototype member needs its checker', () => {
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'] })
+    const { defineRoute } = routeBuilders(auth)
+    for (const scope of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const route = defineRoute({
+        method: 'get',
+        path: '/x',
+        scopes: [scope],
+        handler: (c) => c.text(''),
+      })
+      expect(() => routeTable(route, { auth, checkers: {} })).toThrow(`Unknown scope "${scope}"`)
+    }
   })
 })
 

@@ -8,6 +8,8 @@ import {
   routeBuilders,
   routeTable,
   type TIToken,
+  taskInstanceProfile,
+  withClaims,
 } from '../../src/index'
 
 const profile = accessTokenProfile({
@@ -41,6 +43,8 @@ describe('typed claims from the schema', () => {
         const team = c.var.token.team
         // @ts-expect-error nor through currentToken
         currentToken(c).team
+        // @ts-expect-error the task profile's variable is not set under the access profile
+        c.var.tiToken
         return c.json({ team })
       },
     })
@@ -72,6 +76,8 @@ describe('typed claims from the schema', () => {
       handler: (c) => {
         expectTypeOf(c.var.tiToken).toEqualTypeOf<TIToken>()
         expectTypeOf(currentToken(c)).toEqualTypeOf<TIToken>()
+        // @ts-expect-error the access profile's variable is not set under the task profile
+        c.var.token
         return c.text('')
       },
     })
@@ -152,5 +158,23 @@ describe('scopes typed from the profile', () => {
       },
     ).mount(new Hono())
     expectTypeOf(app).toExtend<Hono>()
+  })
+})
+
+describe('withClaims', () => {
+  test('types the task profile’s claims from a schema, keeping its scopes', () => {
+    const tiProfile = withClaims(taskInstanceProfile, z.object({ team: z.string() }))
+    const tiAuth = jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'], profile: tiProfile })
+    const ti = routeBuilders(tiAuth)
+    ti.defineRoute({
+      method: 'get',
+      path: '/:task_instance_id',
+      scopes: ['ti:self', 'token:workload'],
+      handler: (c) => {
+        expectTypeOf(c.var.tiToken.team).toEqualTypeOf<string>()
+        expectTypeOf(c.var.tiToken.scope).toEqualTypeOf<'execution' | 'workload'>()
+        return c.text('')
+      },
+    })
   })
 })

@@ -5,6 +5,7 @@ import {
   cryptoKeyProblem,
   isAsymmetric,
   isHmac,
+  jwkFits,
   jwkProblem,
   privateMembers,
   secretBytes,
@@ -46,8 +47,10 @@ export interface KeyOptions {
   /** Private JWK (object or JSON text) with `kid` and `alg`; its public half verifies. Default: none. */
   privateJwk?: JWK | string
   /**
-   * Public keys that verify: JWKs with `alg` (and `kid`), or `CryptoKey` entries. Asymmetric only;
-   * RSA at least 2048 bits with exponent 65537; `use`/`key_ops` must allow verification. Default: none.
+   * Public keys that verify: JWKs (with `kid`), or `CryptoKey` entries. A JWK without `alg` takes
+   * the one algorithm of `algorithms` its key fits (an RSA key with RS256 and RS512 both allowed
+   * needs its `alg`). Asymmetric only; RSA at least 2048 bits with exponent 65537; `use`/`key_ops`
+   * must allow verification. Default: none.
    */
   publicKeys?: readonly (JWK | CryptoKeyEntry)[]
   /** Symmetric secret for HS256/384/512 (the only algorithms raw bytes serve): at least 32/48/64 bytes. Default: none. */
@@ -118,7 +121,23 @@ const once = <T>(make: () => Promise<T>) => {
   }
 }
 
-const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
+// A JWK without `alg` (what PyJWT and Airflow publish) takes the one allowed algorithm its key
+// type and curve fit; none or several is a configuration error, never a guess per token.
+const derivedAlg = (jwk: JWK, algorithms: readonly string[], option: string) => {
+  const fits = algorithms.filter((alg) => isAsymmetric(alg) && jwkFits(jwk, alg))
+  if (fits.length === 1) return fits[0] as string
+  throw new TypeError(
+    fits.length
+      ? `"${option}" has a key without "alg" that fits several allowed algorithms (${fits.join(', ')}): give it an "alg"`
+      : `"${option}" has a key without "alg" that fits no allowed algorithm`,
+  )
+}
+
+const localKey = (
+  entry: JWK | CryptoKeyEntry,
+  option: string,
+  algorithms: readonly string[],
+): LocalKey => {
   if (entry && 'key' in entry && typeof entry.key === 'object') {
     const { key, alg, kid } = entry as CryptoKeyEntry
     const problem = cryptoKeyProblem(key, alg)
@@ -128,8 +147,7 @@ const localKey = (entry: JWK | CryptoKeyEntry, option: string): LocalKey => {
   const jwk = entry as JWK
   const problem = jwkProblem(jwk)
   if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
-  if (typeof jwk.alg !== 'string') throw new TypeError(`"${option}" keys must name their "alg"`)
-  const alg = jwk.alg
+  const alg = typeof jwk.alg === 'string' ? jwk.alg : derivedAlg(jwk, algorithms, option)
   return { alg, kid: jwk.kid, key: once(async () => (await importJWK(jwk, alg)) as CryptoKey) }
 }
 
@@ -143,9 +161,12 @@ export const createKeyResolver = (options: KeyResolverOptions): KeyResolver => {
   if (!algorithms?.length) throw new TypeError('"algorithms" is required')
   const locals: LocalKey[] = []
   if (options.privateJwk) {
-    locals.push(localKey(toPublicJwk(parseJwk(options.privateJwk, 'privateJwk')), 'privateJwk'))
+    const jwk = toPublicJwk(parseJwk(options.privateJwk, 'privateJwk'))
+    locals.push(localKey(jwk, 'privateJwk', algorithms))
   }
-  for (const entry of options.publicKeys ?? []) locals.push(localKey(entry, 'publicKeys'))
+  for (const entry of options.publicKeys ?? []) {
+    locals.push(localKey(entry, 'publicKeys', algorithms))
+  }
 
   const hmacKeys = new Map<string, () => Promise<CryptoKey>>()
   if (options.secret !== undefined) {

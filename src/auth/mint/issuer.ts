@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { secretBytes } from '../keys/key-checks'
-import { type Algorithm, parseJwk, toPublicJwk } from '../keys/keys'
+import { type Algorithm, parseJwk } from '../keys/keys'
+import { publishedKeys } from '../keys/published-keys'
 import type { AnyProfile, TokenTypeOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 
@@ -12,6 +13,11 @@ export interface IssuerOptions<P extends AnyProfile = TaskInstanceProfile> {
   privateJwk?: JWK | string
   /** Symmetric secret (HS512 by default), at least 64 bytes for HS512. Default: none. */
   secret?: string | Uint8Array
+  /**
+   * Public JWKs (with `kid` and `alg`) published in `jwks()` beside the signing key, never used to
+   * sign: the next key before it signs, the previous one until its last token has expired. Default: none.
+   */
+  publicKeys?: readonly JWK[]
   /** Signing algorithm. Default: the JWK's `alg`, else from its key type (Ed25519 → `EdDSA`); `HS512` for a secret. */
   algorithm?: Algorithm
   /** Audiences; minted tokens carry the first. Default: the profile's (task instance: `'urn:airflow.apache.org:task'`; access token: none). */
@@ -44,7 +50,7 @@ export interface Issuer<P extends AnyProfile = TaskInstanceProfile> {
   mint(options: MintOptions<P>): Promise<string>
   /** The profile of the tokens it mints. */
   readonly profile: P
-  /** The public JWK set of the signing key (empty for a shared secret). */
+  /** The public JWK set: the signing key, then `publicKeys` (empty for a shared secret). */
   jwks(): Promise<{ keys: JWK[] }>
   readonly expirationTime: number
   readonly workloadExpirationTime: number
@@ -86,19 +92,20 @@ export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
   let alg: Algorithm
   let kid: string | undefined
   let signingKey: () => Promise<CryptoKey | Uint8Array>
-  let publicJwk: JWK | undefined
+  let published: JWK[] = []
   if (options.privateJwk) {
     const jwk = parseJwk(options.privateJwk, 'privateJwk')
     if (typeof jwk.d !== 'string') throw new TypeError('"privateJwk" must be a private key')
     alg = options.algorithm ?? algorithmFor(jwk)
     kid = jwk.kid
-    publicJwk = { ...toPublicJwk(jwk), alg, use: 'sig' }
+    published = publishedKeys({ privateJwk: { ...jwk, alg }, publicKeys: options.publicKeys })
     let key: Promise<CryptoKey> | undefined
     signingKey = () => (key ??= importJWK(jwk, alg) as Promise<CryptoKey>)
   } else if (options.secret !== undefined) {
     alg = options.algorithm ?? 'HS512'
     if (!alg.startsWith('HS')) throw new TypeError(`"secret" cannot sign ${alg}`)
     const bytes = secretBytes(options.secret, [alg])
+    if (options.publicKeys?.length) throw new TypeError('"publicKeys" needs a "privateJwk"')
     signingKey = async () => bytes
   } else {
     throw new TypeError('"privateJwk" or "secret" is required')
@@ -134,7 +141,7 @@ export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
       return new SignJWT(payload).setProtectedHeader(header).sign(await signingKey())
     },
     async jwks() {
-      return { keys: publicJwk ? [publicJwk] : [] }
+      return { keys: published.map((jwk) => ({ ...jwk })) }
     },
   }
 }

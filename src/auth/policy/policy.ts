@@ -171,19 +171,22 @@ export const guard = (
         const key = uuidSubjects ? uuidKey(text) : undefined
         if (key && key === uuidKey(param)) continue
       }
-      throw alias ? new SubjectMismatchError(realm) : new OwnershipError(realm, scope, name)
+      throw alias ? new SubjectMismatchError(realm) : new OwnershipError(realm, scope, name, claim)
     }
     for (let i = 0; i < required.length; i++) {
       const scope = required[i] as string
       if (!profile.grants(token, scope)) throw new InsufficientScopeError(realm, scope, required)
     }
-    for (const [scope, any] of alternatives) {
-      if (!any.some((s) => profile.grants(token, s))) {
-        throw new InsufficientScopeError(realm, scope, any)
+    for (let i = 0; i < alternatives.length; i++) {
+      // Tuples read by index: array destructuring would walk an iterator on every request.
+      const rule = alternatives[i] as (typeof alternatives)[number]
+      if (!rule[1].some((s) => profile.grants(token, s))) {
+        throw new InsufficientScopeError(realm, rule[0], rule[1])
       }
     }
-    for (const [scope, check] of checks) {
-      if (!(await check(c, token))) throw new ScopeDeniedError(realm, scope)
+    for (let i = 0; i < checks.length; i++) {
+      const rule = checks[i] as (typeof checks)[number]
+      if (!(await rule[1](c, token))) throw new ScopeDeniedError(realm, rule[0])
     }
     // Only a token that passed the policy reaches handlers and the refresh.
     c.set(variable, token)

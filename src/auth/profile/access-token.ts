@@ -51,7 +51,8 @@ export type AccessClaims<S> = [S] extends [StandardSchemaV1]
 export type AccessTokenProfile<S = undefined, T extends string = never> = TokenProfile<
   AccessClaims<S>,
   T,
-  never
+  never,
+  'token'
 >
 
 const invalid = (claim: string) => `The token's "${claim}" claim is missing or invalid`

@@ -9,11 +9,12 @@ export interface TokenProfile<
   Claims extends object = Record<string, unknown>,
   Types extends string = string,
   Alias extends string = string,
+  Variable extends 'token' | 'tiToken' = 'token' | 'tiToken',
 > {
   /** A name for messages: `'task-instance'`, `'access-token'`. */
   readonly name: string
   /** The `c.var` member that holds the verified claims. */
-  readonly variable: 'token' | 'tiToken'
+  readonly variable: Variable
   /** `realm` of the challenges when the options name none. */
   readonly realm: string
   /** Audiences accepted when the options name none; `undefined`: `aud` is not checked. */
@@ -57,7 +58,7 @@ export interface TokenProfile<
 
 /** Any profile, whatever its claims. */
 // biome-ignore lint/suspicious/noExplicitAny: any profile's claims and types
-export type AnyProfile = TokenProfile<any, any, any>
+export type AnyProfile = TokenProfile<any, any, any, any>
 
 /** The verified claims of a profile. */
 export type ClaimsOf<P> = P extends { '~types'?: { claims: infer C } } ? C : never

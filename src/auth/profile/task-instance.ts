@@ -23,7 +23,7 @@ export interface TIToken {
 }
 
 /** The task instance profile: Airflow's Execution API tokens, the library's default. */
-export type TaskInstanceProfile = TokenProfile<TIToken, TokenType, 'ti:self'>
+export type TaskInstanceProfile = TokenProfile<TIToken, TokenType, 'ti:self', 'tiToken'>
 
 /** Claims the library manages itself; everything else is carried over on refresh. */
 export const registeredClaims: ReadonlySet<string> = new Set([

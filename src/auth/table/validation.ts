@@ -11,6 +11,10 @@ export interface ValidationIssue {
   type: string
 }
 
+// Where FastAPI says a problem is: `loc` starts with the request part, named as FastAPI names it.
+const fastApiLoc: Readonly<Record<string, string>> = { json: 'body', form: 'body', param: 'path' }
+const locOf = (target: string) => fastApiLoc[target] ?? target
+
 /**
  * The `zValidator` hook of every table route: a failed parse answers 422 with the issues in
  * `detail`, never 500 and never the raw zod error.
@@ -21,7 +25,7 @@ export const validationFailed = (
 ): Response | undefined => {
   if (result.success) return
   const detail: ValidationIssue[] = result.error.issues.map((issue) => ({
-    loc: [result.target, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    loc: [locOf(result.target), ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
     msg: issue.message,
     type: issue.code,
   }))
@@ -41,7 +45,7 @@ export const validate = (target: keyof Validators, schema: z.ZodType): Middlewar
       // Only the validator's own parse errors get here: the handler's are answered further in.
       if (!(error instanceof HTTPException) || error.status !== 400) throw error
       const detail: ValidationIssue[] = [
-        { loc: [target], msg: error.message, type: 'json_invalid' },
+        { loc: [locOf(target)], msg: error.message, type: 'json_invalid' },
       ]
       return c.json({ detail }, 422)
     }

@@ -18,7 +18,7 @@ const httpToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const bearerAnywhere = /(?:^|,)\s*bearer(?: |,|$)/i
 
 // The value of cookie `name`, or `undefined`; the cookie twice is two tokens (400).
-const readCookie = (header: string | undefined, name: string, realm: string) => {
+const readCookie = (header: string | null, name: string, realm: string) => {
   if (!header) return undefined
   let found: string | undefined
   for (const pair of header.split(';')) {
@@ -48,11 +48,11 @@ export const tokenReader = (options: TokenSourceOptions, realm: string): TokenRe
   const header = (options.headerName ?? 'authorization').toLowerCase()
   if (!httpToken.test(header)) throw new TypeError('"headerName" must be a header name')
   const { cookie } = options
-  if (cookie === undefined) return (c) => readBearer(c.req.header(header), realm)
+  if (cookie === undefined) return (c) => readBearer(c.req.raw.headers.get(header), realm)
   if (!httpToken.test(cookie)) throw new TypeError('"cookie" must be a cookie name')
   return (c) => {
-    const fromCookie = readCookie(c.req.header('cookie'), cookie, realm)
-    const value = c.req.header(header)
+    const fromCookie = readCookie(c.req.raw.headers.get('cookie'), cookie, realm)
+    const value = c.req.raw.headers.get(header)
     if (fromCookie === undefined) return readBearer(value, realm)
     if (value && bearerAnywhere.test(value)) throw new DuplicateTokenError(realm)
     return fromCookie

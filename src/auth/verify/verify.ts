@@ -11,6 +11,7 @@ import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import { checkToken, type GateOptions } from '../token/gate'
 import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
+import { previousSecretEnd, previousSecretOptions, withPreviousSecret } from './previous-secret'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
 export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> extends KeyOptions {
@@ -38,6 +39,13 @@ export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> exten
   /** Remember verified tokens (per isolate, see `TokenCache`); `true` for the defaults. Default: off. */
   // biome-ignore lint/suspicious/noExplicitAny: a cache of the profile's claims
   cache?: boolean | TokenCacheOptions | TokenCache<any>
+  /**
+   * The shared secret `secret` replaced: it verifies HS tokens (never signs) until
+   * `previousSecretUntil`, so tokens signed before a secret rotation keep working. Default: none.
+   */
+  previousSecret?: string | Uint8Array
+  /** When `previousSecret` stops verifying: a `Date` or NumericDate. Required with it. Default: none. */
+  previousSecretUntil?: Date | number
 }
 
 export const defaultAudience = 'urn:airflow.apache.org:task'
@@ -97,7 +105,7 @@ const prepare = (
 /** The options of the signature layer alone: keys, allow-list, size cap. */
 export type SignatureOptions = Omit<
   VerifyOptions,
-  'audience' | 'issuer' | 'leeway' | 'cache' | 'profile'
+  'audience' | 'issuer' | 'leeway' | 'cache' | 'profile' | 'previousSecret' | 'previousSecretUntil'
 >
 
 /** A verified compact JWS whose payload is any bytes: what the signature layer gives. */
@@ -184,8 +192,13 @@ export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
     }
     return payload as ClaimsOf<P>
   }
-  if (!options.cache) return verify
-  return withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents) as Verifier<
-    ClaimsOf<P>
-  >
+  const verified = options.cache
+    ? (withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents) as Verifier<
+        ClaimsOf<P>
+      >)
+    : verify
+  // Outside the cache: a token the previous secret verified is never served once its window ends.
+  const end = previousSecretEnd(options)
+  if (end === undefined) return verified
+  return withPreviousSecret(verified, createVerifier(previousSecretOptions(options)), end)
 }

@@ -1,0 +1,216 @@
+import { SELF } from 'cloudflare:test'
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  SignJWT,
+} from 'jose'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../src/execution-api/app'
+import { ConfigError, loadConfig } from '../../src/execution-api/config'
+import { createVerifier } from '../../src/index'
+import { bindings, call, queue, runBody, setup, tiPath } from './helpers'
+
+// What a stock Airflow sends and mints, against the Worker: its API version header, and tokens
+// made as airflow-core/src/airflow/api_fastapi/auth/tokens.py (apache/airflow@04bdf8c9965f) makes
+// them: PyJWT, `alg` from `_guess_best_algorithm` (RSA → RS512, Ed25519 → EdDSA, secret → HS512),
+// `kid` only with a private key, claims jti (uuid4 hex), aud, exp, iat, sub, scope. Airflow also
+// sets nbf; the tokens here leave it out, which RFC 7519 allows and Airflow's validator accepts.
+
+afterEach(() => vi.unstubAllGlobals())
+
+const audience = 'urn:airflow.apache.org:task'
+
+const airflowToken = (
+  key: CryptoKey | Uint8Array,
+  alg: string,
+  sub: string,
+  options: { kid?: string; scope?: string } = {},
+) => {
+  const now = Math.floor(Date.now() / 1000)
+  const claims = {
+    sub,
+    scope: options.scope ?? 'execution',
+    jti: crypto.randomUUID().replaceAll('-', ''),
+    aud: audience,
+    exp: now + 600,
+    iat: now,
+  }
+  const header = { alg, typ: 'JWT', ...(options.kid ? { kid: options.kid } : {}) }
+  return new SignJWT(claims).setProtectedHeader(header).sign(key)
+}
+
+/** A call that reaches the handler only when the token verified: 404 for an unknown variable. */
+const authenticated = async (app: ReturnType<typeof createApp>, testEnv: object, token: string) =>
+  app.request('http://localhost/execution/variables/absent', call(token, 'GET'), testEnv)
+
+describe('tokens minted the way Airflow mints them', () => {
+  it('RS512 from a JWKS without "alg" (JWKS_URL), as PyJWT publishes it', async () => {
+    const pair = await generateKeyPair('RS512', { modulusLength: 2048, extractable: true })
+    const { kty, n, e } = await exportJWK(pair.publicKey)
+    // RSAAlgorithm.to_jwk: kty, key_ops, n, e; key_to_jwk_dict adds the kid.
+    const published: JWK = { kty, key_ops: ['verify'], n, e, kid: 'airflow-rsa' }
+    const url = 'https://airflow.example/.well-known/jwks.json'
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL) =>
+      String(input) === url
+        ? Response.json({ keys: [published] })
+        : new Response(null, { status: 404 }),
+    )
+    const testEnv = bindings({ JWT_PRIVATE_JWK: undefined, JWKS_URL: url })
+    const app = createApp(testEnv)
+    const token = await airflowToken(pair.privateKey, 'RS512', crypto.randomUUID(), {
+      kid: 'airflow-rsa',
+    })
+    expect(decodeJwt(token).nbf).toBeUndefined()
+    const res = await authenticated(app, testEnv, token)
+    expect(res.status).toBe(404)
+  })
+
+  it('EdDSA with the same Ed25519 key as a JWT_PRIVATE_JWK without "alg"', async () => {
+    const pair = await generateKeyPair('EdDSA', { extractable: true })
+    const privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'airflow-ed' }
+    const testEnv = bindings({ JWT_PRIVATE_JWK: JSON.stringify(privateJwk) })
+    expect(loadConfig(testEnv).verify?.algorithms).toEqual(['EdDSA'])
+    const app = createApp(testEnv)
+    const id = await queue()
+    const workload = await airflowToken(pair.privateKey, 'EdDSA', id, {
+      kid: 'airflow-ed',
+      scope: 'workload',
+    })
+    const res = await app.request(
+      `http://localhost${tiPath(id, 'run')}`,
+      call(workload, 'PATCH', runBody()),
+      testEnv,
+    )
+    expect(res.status).toBe(200)
+    const fresh = res.headers.get('refreshed-api-token') as string
+    expect(decodeProtectedHeader(fresh)).toMatchObject({ alg: 'EdDSA', kid: 'airflow-ed' })
+  })
+
+  it('RS512 with an RSA JWT_PRIVATE_JWK without "alg": verified and minted as Airflow guesses', async () => {
+    const pair = await generateKeyPair('RS512', { modulusLength: 2048, extractable: true })
+    const privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'airflow-rsa' }
+    const testEnv = bindings({ JWT_PRIVATE_JWK: JSON.stringify(privateJwk) })
+    expect(loadConfig(testEnv).verify?.algorithms).toEqual(['RS512'])
+    const app = createApp(testEnv)
+    const id = await queue()
+    const workload = await airflowToken(pair.privateKey, 'RS512', id, {
+      kid: 'airflow-rsa',
+      scope: 'workload',
+    })
+    const res = await app.request(
+      `http://localhost${tiPath(id, 'run')}`,
+      call(workload, 'PATCH', runBody()),
+      testEnv,
+    )
+    expect(res.status).toBe(200)
+    const fresh = res.headers.get('refreshed-api-token') as string
+    expect(decodeProtectedHeader(fresh).alg).toBe('RS512')
+  })
+
+  it('HS512 with a 64-byte JWT_SECRET, no kid', async () => {
+    const secret = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('')
+    const testEnv = bindings({ JWT_PRIVATE_JWK: undefined, JWT_SECRET: secret })
+    const app = createApp(testEnv)
+    const token = await airflowToken(new TextEncoder().encode(secret), 'HS512', crypto.randomUUID())
+    expect((await authenticated(app, testEnv, token)).status).toBe(404)
+  })
+
+  it('refuses a secret shorter than RFC 7518 requires, saying how to move an Airflow secret', () => {
+    const short = bindings({ JWT_PRIVATE_JWK: undefined, JWT_SECRET: 'x'.repeat(22) })
+    expect(() => loadConfig(short)).toThrow(ConfigError)
+    expect(() => loadConfig(short)).toThrow(
+      /at least 64 bytes.*\[api_auth\] jwt_secret.*openssl rand/,
+    )
+  })
+
+  it('library: a public JWK without "alg" takes the one allowed algorithm its key fits', async () => {
+    const pair = await generateKeyPair('RS512', { modulusLength: 2048, extractable: true })
+    const { kty, n, e } = await exportJWK(pair.publicKey)
+    const jwk: JWK = { kty, n, e, kid: 'k' }
+    const verify = createVerifier({ publicKeys: [jwk], algorithms: ['RS512', 'EdDSA'] })
+    const sub = crypto.randomUUID()
+    expect(
+      (await verify(await airflowToken(pair.privateKey, 'RS512', sub, { kid: 'k' }))).sub,
+    ).toBe(sub)
+    expect(() => createVerifier({ publicKeys: [jwk], algorithms: ['RS256', 'RS512'] })).toThrow(
+      /fits several allowed algorithms \(RS256, RS512\)/,
+    )
+    expect(() => createVerifier({ publicKeys: [jwk], algorithms: ['EdDSA'] })).toThrow(
+      /fits no allowed algorithm/,
+    )
+  })
+})
+
+describe('Airflow-API-Version, as Cadwyn answers it', () => {
+  const { request } = setup()
+  const health = (version?: string) =>
+    request('/execution/health', version ? { headers: { 'airflow-api-version': version } } : {})
+
+  it('serves requests without the header, or with a later date, as 2026-06-30 and says so', async () => {
+    for (const version of [undefined, '2026-06-30', '2027-02-28']) {
+      const res = await health(version)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('airflow-api-version')).toBe('2026-06-30')
+    }
+  })
+
+  it('answers 404 for a date before the version it implements', async () => {
+    const res = await health('2025-08-10')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('airflow-api-version')).toBe('2026-06-30')
+    expect(await res.json()).toEqual({
+      detail:
+        'Airflow-API-Version 2025-08-10 is older than 2026-06-30, the only version this server implements',
+    })
+  })
+
+  it('answers 422 on the header for a value that is not a date', async () => {
+    for (const version of ['latest', '2026-02-30']) {
+      const res = await health(version)
+      expect(res.status).toBe(422)
+      expect(await res.json()).toMatchObject({
+        detail: [{ loc: ['header', 'airflow-api-version'], type: 'date_from_datetime_parsing' }],
+      })
+    }
+  })
+
+  it('names the version on error answers too', async () => {
+    const res = await request(tiPath(crypto.randomUUID(), 'run'), { method: 'PATCH' })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('airflow-api-version')).toBe('2026-06-30')
+  })
+})
+
+describe('GET /execution/docs', () => {
+  it('is Swagger UI loading its script and style from this Worker, not a CDN', async () => {
+    const res = await SELF.fetch('http://localhost/execution/docs')
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('/execution/docs/swagger-ui-dist/swagger-ui-bundle.js')
+    expect(html).toContain('/execution/docs/swagger-ui-dist/swagger-ui.css')
+    expect(html).toContain("url: '/execution/openapi.json'")
+    expect(html).not.toMatch(/https?:\/\//)
+  })
+
+  it('serves the two files from the installed swagger-ui-dist (static assets), nothing else', async () => {
+    const js = await SELF.fetch(
+      'http://localhost/execution/docs/swagger-ui-dist/swagger-ui-bundle.js',
+    )
+    expect(js.status).toBe(200)
+    expect(js.headers.get('content-type')).toContain('javascript')
+    expect((await js.text()).length).toBeGreaterThan(100_000)
+    const css = await SELF.fetch('http://localhost/execution/docs/swagger-ui-dist/swagger-ui.css')
+    expect(css.status).toBe(200)
+    await css.body?.cancel()
+    for (const other of ['index.html', 'package.json', '..%2Fpackage.json']) {
+      const res = await SELF.fetch(`http://localhost/execution/docs/swagger-ui-dist/${other}`)
+      expect(res.status).toBe(404)
+      await res.body?.cancel()
+    }
+  })
+})

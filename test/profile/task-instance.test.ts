@@ -1,0 +1,68 @@
+// The task instance profile through the generic pieces: self: scopes compare as UUIDs, a claims
+// schema added with withClaims checks and types extra claims, and the issuer honours it.
+import { Hono } from 'hono'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import {
+  createIssuer,
+  generateSigningJwk,
+  jwtAuth,
+  routeBuilders,
+  routeTable,
+  taskInstanceProfile,
+  withClaims,
+} from '../../src/index'
+
+const id = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'
+let jwk: Awaited<ReturnType<typeof generateSigningJwk>>
+beforeAll(async () => {
+  jwk = await generateSigningJwk()
+})
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
+
+describe('self: under the task profile', () => {
+  it('compares as UUIDs, as ti:self does, with its own refusal', async () => {
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'] })
+    const { defineRoute } = routeBuilders(auth)
+    const route = defineRoute({
+      method: 'get',
+      path: '/runs/:run_ti',
+      scopes: ['self:run_ti'],
+      handler: (c) => c.json({ sub: c.var.tiToken.sub }),
+    })
+    const app = routeTable(route, { auth }).mount(new Hono())
+    const token = await createIssuer({ privateJwk: jwk }).mint({ sub: id })
+    expect((await app.request(`/runs/${id.toUpperCase()}`, bearer(token))).status).toBe(200)
+    const other = await app.request(`/runs/${crypto.randomUUID()}`, bearer(token))
+    expect(other.status).toBe(403)
+    expect(await other.json()).toEqual({
+      detail: "Token subject does not match path parameter 'run_ti'",
+    })
+  })
+})
+
+describe('withClaims', () => {
+  const profile = withClaims(taskInstanceProfile, z.object({ team: z.string().min(1) }))
+
+  it('checks the extra claims after the profile’s own, and types them', async () => {
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const app = new Hono().get('/t', auth, (c) => c.json({ team: c.var.tiToken.team }))
+    const issuer = createIssuer({ privateJwk: jwk })
+    const good = await issuer.mint({ sub: id, claims: { team: 'blue' } })
+    const res = await app.request('/t', bearer(good))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ team: 'blue' })
+    const missing = await app.request('/t', bearer(await issuer.mint({ sub: id })))
+    expect(missing.status).toBe(401)
+    // The challenge drops the quotes around the claim's name (RFC 6750 §3 character set).
+    expect(missing.headers.get('www-authenticate')).toContain(
+      `error_description="The token's team claim is missing or invalid"`,
+    )
+  })
+
+  it('the issuer of that profile refuses to mint without the claim', async () => {
+    const issuer = createIssuer({ privateJwk: jwk, profile })
+    await expect(issuer.mint({ sub: id })).rejects.toThrow('"team"')
+    await expect(issuer.mint({ sub: id, claims: { team: 'red' } })).resolves.toMatch(/^ey/)
+  })
+})

@@ -1,0 +1,21 @@
+import { Hono } from 'hono'
+import { currentToken, jwtAuth } from '../../src/index'
+
+// Another service that trusts the Execution API's tokens through its key set (`jwksUrl`): the
+// library alone, with short cache durations so that a rotation fits in seconds.
+
+export interface VerifierSettings {
+  jwksUrl: string
+  cooldownMs: number
+  maxAgeMs: number
+}
+
+export const verifierApp = ({ jwksUrl, cooldownMs, maxAgeMs }: VerifierSettings) => {
+  const auth = jwtAuth({
+    jwksUrl,
+    algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'],
+    leeway: 1,
+    remoteKeySet: { cooldownDuration: cooldownMs, cacheMaxAge: maxAgeMs },
+  })
+  return new Hono().get('/whoami', auth, (c) => c.json({ sub: currentToken(c).sub }))
+}

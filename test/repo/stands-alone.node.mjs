@@ -113,6 +113,16 @@ test('the public vectors are in the repository, with their licences and source',
     assert.ok(readme.includes(note), `test/vectors/README.md names ${note}`)
 })
 
+test('tests hand wrangler the repository config only through isolatedWranglerConfig', () => {
+  // `configPath: './wrangler.toml'` would load the .dev.vars beside it (vitest pool, test harness).
+  const direct = files()
+    .filter((file) => file.startsWith(`test${sep}`) && file !== self)
+    .filter((file) =>
+      /configPath:\s*['"`](?:\.\/)?wrangler\.toml/.test(readFileSync(join(root, file), 'utf8')),
+    )
+  assert.deepEqual(direct, [])
+})
+
 test("the workers pool never sees a developer's .dev.vars or .env", async () => {
   const { unstable_getMiniflareWorkerOptions: workerOptions } = await import('wrangler')
   const clone = mkdtempSync(join(tmpdir(), 'hsj-devvars-'))

@@ -388,7 +388,7 @@ describe('minting access tokens', () => {
     const issuer = createIssuer({ privateJwk: jwk, profile })
     await expect(issuer.mint({ sub: '' })).rejects.toThrow('Refusing to mint')
     await expect(createIssuer({ privateJwk: jwk }).mint({ sub: 'not-a-uuid' })).rejects.toThrow(
-      'Refusing to mint',
+      'Refusing to mint: The token\'s "sub" claim is not a UUID',
     )
   })
 })

@@ -15,7 +15,7 @@ export interface TIToken {
   iss?: string
   exp: number
   iat: number
-  /** Present on every token the issuer mints; optional on others, as in Airflow. */
+  /** Checked when present (RFC 7519 makes it optional; Airflow's validator does not require it). */
   nbf?: number
   jti?: string
   /** Any other claim, kept for handlers and carried over on refresh. */
@@ -50,9 +50,8 @@ const invalid = (claim: string) => `The token's "${claim}" claim is missing or i
  */
 const checkTaskInstance = (payload: Record<string, unknown>): string | undefined => {
   const { sub, scope, aud } = payload
-  if (typeof sub !== 'string' || !uuid.test(sub)) {
-    return `The token's "sub" claim must be a UUID (the task instance id)`
-  }
+  if (typeof sub !== 'string') return invalid('sub')
+  if (!uuid.test(sub)) return `The token's "sub" claim is not a UUID`
   if (scope === undefined) payload.scope = 'execution'
   else if (scope !== 'execution' && scope !== 'workload') return invalid('scope')
   if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.length > 0)) return invalid('aud')

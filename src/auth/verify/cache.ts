@@ -93,7 +93,7 @@ export class TokenCache<C extends CachedClaims = TIToken> {
     this.#entries.set(token, {
       claims: deepFreeze(claims),
       until,
-      notBefore: claims.nbf === undefined ? Number.NEGATIVE_INFINITY : (claims.nbf - leeway) * 1000,
+      notBefore: ((claims.nbf ?? Number.NEGATIVE_INFINITY) - leeway) * 1000,
     })
     if (this.#entries.size > this.maxEntries) {
       this.#entries.delete(this.#entries.keys().next().value as string)

@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 import { loadVectors } from './test/security/vectors.mjs'
+import { isolatedWranglerConfig } from './test/setup/wrangler-config.mjs'
 
 // The project's TypeScript (7, native), not whatever `tsc` is first on PATH (spawned with cwd = root).
 const tsc = 'node_modules/.bin/tsc'
@@ -19,11 +20,12 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // Runtime tests, inside workerd, with the bindings of wrangler.toml.
+        // Runtime tests, inside workerd, with the bindings of wrangler.toml and nothing from a
+        // developer's .dev.vars or .env (see test/setup/wrangler-config.mjs).
         extends: true,
         plugins: [
           cloudflareTest(async () => ({
-            wrangler: { configPath: './wrangler.toml' },
+            wrangler: { configPath: isolatedWranglerConfig(here('.')) },
             miniflare: {
               bindings: { TEST_MIGRATIONS: await readD1Migrations('./migrations') },
             },
@@ -33,7 +35,7 @@ export default defineConfig({
           name: 'workers',
           include: ['test/**/*.test.ts'],
           setupFiles: ['./test/setup/apply-migrations.ts'],
-          // Public vectors from ../shared, read here because workerd cannot read host files.
+          // Public vectors from test/vectors/, read here because workerd cannot read host files.
           provide: { sharedVectors: loadVectors() },
         },
       },

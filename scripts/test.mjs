@@ -60,13 +60,17 @@ const steps = [
     count: vitestJson(vitestReport),
   },
   // The remote key set against a real loopback server: workerd tests cannot listen, Node can.
+  // The repository standing alone (no path outside it; .dev.vars never reaches the tests), and the
+  // local commands' --help and errors.
   {
-    name: 'node (loopback key set)',
+    name: 'node (loopback key set, repository)',
     cmd: 'node',
     args: [
       '--test',
       '--test-reporter=tap',
       'test/security/loopback.node.mjs',
+      'test/repo/stands-alone.node.mjs',
+      'test/repo/cli.node.mjs',
       'test/security/discovery.node.mjs',
     ],
     count: ({ stdout }) => {

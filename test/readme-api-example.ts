@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
-import { z } from 'zod'
+import * as z from 'zod'
 
 const profile = accessTokenProfile({ claims: z.object({ org: z.string() }) })
 

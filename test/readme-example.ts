@@ -7,7 +7,7 @@ import {
   jwtAuth,
   routeTable,
 } from 'hono-scoped-jwt'
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const makeApp = (privateJwk: string) => {
   const auth = jwtAuth({ privateJwk, algorithms: ['EdDSA'] })

@@ -63,6 +63,13 @@ describe('README example', () => {
     expect(readme).toContain(example.trim())
   })
 
+  it("imports zod as a namespace, as the README's Deploying section advises", () => {
+    for (const source of [example, apiExample]) {
+      expect(source).toContain("import * as z from 'zod'")
+      expect(source).not.toContain("import { z } from 'zod'")
+    }
+  })
+
   it('runs: a workload token is accepted by /run alone and exchanged', async () => {
     const jwk = JSON.stringify(await generateSigningJwk())
     const app = makeApp(jwk)

@@ -12,12 +12,34 @@ export const database = 'execution-api'
 const bin = join(root, 'node_modules', '.bin')
 const wranglerJs = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 
-/** Parses argv with the options every command shares: `--vars FILE` and `--persist-to DIR`. */
-export const args = (options) => {
-  const { values } = parseArgs({
-    options: { vars: { type: 'string' }, 'persist-to': { type: 'string' }, ...options },
-    strict: true,
-  })
+/** The options every command shares, as `--help` describes them. */
+const sharedHelp = `  --vars FILE        the dev vars file with the key (default: .dev.vars)
+  --persist-to DIR   wrangler's local state (default: .wrangler/state)
+  -h, --help         print this help`
+
+/**
+ * Parses argv with the options every command shares: `--vars FILE`, `--persist-to DIR` and
+ * `--help`, which prints `usage` (then the shared options) and exits.
+ */
+export const args = (options, usage) => {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      options: {
+        vars: { type: 'string' },
+        'persist-to': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        ...options,
+      },
+      strict: true,
+    }))
+  } catch (error) {
+    throw new Error(`${error.message} (--help lists the options)`)
+  }
+  if (values.help) {
+    process.stdout.write(`${usage.trim()}\n${sharedHelp}\n`)
+    process.exit(0)
+  }
   return {
     ...values,
     vars: resolve(values.vars ?? join(root, '.dev.vars')),

@@ -27,7 +27,14 @@ const ensureKey = async (file) => {
 }
 
 main(async () => {
-  const options = args({ port: { type: 'string', default: '8787' } })
+  const options = args(
+    { port: { type: 'string', default: '8787' } },
+    `
+Usage: npm run dev [-- --port N] [--persist-to DIR] [--vars FILE]
+Applies the D1 migrations locally, writes a development key to the vars file when it has none,
+then serves the Execution API Worker with \`wrangler dev\` on 127.0.0.1.
+  --port N           the port (default: 8787)`,
+  )
   if (!existsSync(dirname(options.vars))) throw new Error(`no such directory: ${options.vars}`)
   await ensureKey(options.vars)
   await migrate(options.persistTo)

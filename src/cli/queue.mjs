@@ -13,14 +13,26 @@ const integer = (value, name) => {
 }
 
 main(async () => {
-  const options = args({
-    dag: { type: 'string', default: 'example_dag' },
-    run: { type: 'string' },
-    task: { type: 'string', default: 'example_task' },
-    'map-index': { type: 'string', default: '-1' },
-    'max-tries': { type: 'string', default: '0' },
-    team: { type: 'string' },
-  })
+  const options = args(
+    {
+      dag: { type: 'string', default: 'example_dag' },
+      run: { type: 'string' },
+      task: { type: 'string', default: 'example_task' },
+      'map-index': { type: 'string', default: '-1' },
+      'max-tries': { type: 'string', default: '0' },
+      team: { type: 'string' },
+    },
+    `
+Usage: npm run -s queue -- [--dag ID] [--run ID] [--task ID] [--map-index N] [--max-tries N] [--team NAME]
+What a scheduler does: adds a queued task instance to the local D1 database and prints one JSON
+line {"task_instance_id", "workload_token"} (-s keeps npm's banner off stdout).
+  --dag ID           default: example_dag
+  --run ID           default: manual__<now>
+  --task ID          default: example_task
+  --map-index N      default: -1
+  --max-tries N      default: 0
+  --team NAME        the dag's team (MULTI_TEAM=true)`,
+  )
   const id = crypto.randomUUID()
   const run = options.run ?? `manual__${new Date().toISOString()}`
   const insert = [

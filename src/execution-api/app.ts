@@ -7,6 +7,7 @@ import {
   KeysUnavailableError,
   type OpenApiDocument,
   openApiDocument,
+  type RouteNode,
   routeTable,
 } from '../index'
 import { apiVersion, apiVersioning } from './api-version'
@@ -37,6 +38,18 @@ const keysMissing = (why: string): JwtAuth => {
 }
 
 /**
+ * The table without exchange, for a Worker that holds no signing key (`JWKS_URL` alone, or no key):
+ * nothing can be minted, so `/run` takes execution tokens only and refuses a workload token with
+ * 403 before any state changes, rather than starting the task and handing back no token.
+ */
+const withoutExchange = <N extends RouteNode>(node: N): N =>
+  (node.kind === 'group'
+    ? { ...node, routes: node.routes.map(withoutExchange) }
+    : node.exchange
+      ? { ...node, exchange: false, scopes: node.scopes.filter((s) => s !== 'token:workload') }
+      : node) as N
+
+/**
  * The Execution API for one set of bindings: configuration is read, keys are set up and the route
  * table is built here, once; requests only run handlers. Throws `ConfigError` on bindings the
  * Worker must not start with.
@@ -58,7 +71,7 @@ export const createApp = (env: ExecutionBindings) => {
       xcoms,
     ],
   })
-  const table = routeTable(root, { auth, issuer })
+  const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })
   document = openApiDocument(table.routes, {
     title: 'Airflow Execution API (hono-scoped-jwt)',
     version: apiVersion,

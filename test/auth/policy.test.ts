@@ -13,14 +13,14 @@ import {
 
 const keys = await makeKeys()
 const { auth } = countingAuth(keys)
-const app = mountApp(seedTable(), { auth })
+const app = mountApp(seedTable(), { auth, issuer: keys.issuer })
 const execution = await keys.sign(claims())
 const workload = await keys.sign(claims({ scope: 'workload' }))
 
 describe('token types from the route table', () => {
   it('a route with no token scopes allows execution only; a relaxed child allows both', () => {
     const byPath = Object.fromEntries(
-      routeTable(seedTable(), { auth })
+      routeTable(seedTable(), { auth, issuer: keys.issuer })
         .list()
         .map((r) => [r.path, r]),
     )
@@ -112,7 +112,7 @@ describe('ti:self', () => {
   })
 
   it('every ti:self route of the table has a task_instance_id path parameter', () => {
-    const tiSelf = routeTable(seedTable(), { auth })
+    const tiSelf = routeTable(seedTable(), { auth, issuer: keys.issuer })
       .list()
       .filter((r) => r.scopes.includes('ti:self'))
     expect(tiSelf.length).toBe(2)

@@ -1,6 +1,7 @@
 // Runs the README's curl walk-through, as written, against a real `npm run dev` (wrangler dev on a
 // free loopback port, with its own D1 state and key file in a temporary directory). Run by
-// `npm test` on Node; exits non-zero on failure. Bounded: 120 s at most.
+// `npm test` on Node; exits non-zero on failure. Bounded: 120 s at most. The block runs in the
+// repository, as a reader runs it, and must leave no file there that git would see.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -24,6 +25,16 @@ const freePort = () =>
 
 const fail = (message) => {
   throw new Error(message)
+}
+
+/** Files git would see as new (untracked, not ignored); empty outside a git clone. */
+const untracked = () => {
+  const git = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+  if (git.status !== 0) return new Set()
+  return new Set(git.stdout.split('\n').filter((line) => line.startsWith('?? ')))
 }
 
 const port = await freePort()
@@ -62,15 +73,25 @@ try {
       `${cli('queue.mjs')} --persist-to "${state}" --vars "${vars}"`,
     )
     .replaceAll('http://127.0.0.1:8787', `http://127.0.0.1:${port}`)
+  const before = untracked()
   const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: work,
+    cwd: root,
     encoding: 'utf8',
     timeout: Math.max(deadline - Date.now(), 1),
-    // `node` in the block is the project's Node 22.
-    env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
+    // `node` in the block is the project's Node 22; its `mktemp -d` lands in `work`, removed below.
+    env: {
+      ...process.env,
+      PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+      TMPDIR: work,
+    },
   })
   process.stdout.write(run.stdout)
   if (run.status !== 0) fail(`walkthrough failed (${run.status}):\n${run.stderr}`)
+  const left = [...untracked()].filter((line) => !before.has(line))
+  if (left.length) {
+    for (const line of left) rmSync(join(root, line.slice(3)), { force: true })
+    fail(`walkthrough left files in the repository (removed):\n${left.join('\n')}`)
+  }
   for (const expected of [
     '"dag_run":{"dag_id":"etl"',
     '"max_tries":0',

@@ -1,9 +1,19 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { runToEnd } from '../conformance/processes.ts'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { runToEnd, start } from '../conformance/processes.ts'
 import { checkGraph, problemsIn } from './neutral.ts'
 import * as scratch from './scratch.ts'
 
@@ -42,6 +52,13 @@ const check = async (
 }
 
 const ok = (name: string, pass: boolean, detail = '') => ({ name, ok: pass, detail })
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
 const packages = new Set([
   ...Object.keys(pkg.dependencies ?? {}),
   ...Object.keys(pkg.peerDependencies ?? {}),
@@ -226,6 +243,87 @@ try {
     )
     const out = await runToEnd(bin('workerd'), ['test', 'config.capnp'], env, app)
     return resultOf(out)
+  })
+
+  // The README's "Your own service", file for file, on the installed tarball: its workers-pool
+  // tests pass with a developer's broken .dev.vars beside them, and its Node, Bun and Deno servers
+  // answer a token minted with their key.
+  await check('own service', async () => {
+    const own = join(app, 'own')
+    const files = scratch.ownServiceFiles(readFileSync(join(root, 'README.md'), 'utf8'))
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(own, file)), { recursive: true })
+      writeFileSync(join(own, file), text)
+    }
+    // The dev dependencies the section names, from this repository rather than the registry.
+    for (const name of ['vitest', '@cloudflare/vitest-plugin', 'wrangler', '@hono/node-server']) {
+      mkdirSync(dirname(join(app, 'node_modules', name)), { recursive: true })
+      symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir')
+    }
+    writeFileSync(join(own, '.dev.vars'), "JWT_PRIVATE_JWK='not a key'\n")
+    const plain = { ...env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' }
+    const vitest = await runToEnd(bin('vitest'), ['run'], plain, own, 180_000)
+    const tests = /Tests\s+(\d+) passed/.exec(vitest)
+    const results = [
+      ok('README files', Object.keys(files).length === 8, Object.keys(files).join()),
+      ok('workers-pool tests pass beside a broken .dev.vars', tests?.[1] === '2', vitest),
+    ]
+
+    const { privateKey } = await generateKeyPair('EdDSA', { extractable: true })
+    const jwk = { ...(await exportJWK(privateKey)), alg: 'EdDSA', kid: 'own-service' }
+    const id = crypto.randomUUID()
+    const now = Math.floor(Date.now() / 1000)
+    const token = await new SignJWT({ scope: 'execution' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
+      .setSubject(id)
+      .setAudience('urn:airflow.apache.org:task')
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + 600)
+      .sign(privateKey)
+    const servers: [string, string, string[]][] = [
+      ['node', bin('node'), ['serve/node.ts']],
+      ['bun', bin('bun'), ['serve/bun.ts']],
+      [
+        'deno',
+        bin('deno'),
+        ['run', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', 'serve/deno.ts'],
+      ],
+    ]
+    for (const [name, cmd, args] of servers) {
+      const port = await freePort()
+      const server = start(
+        cmd,
+        args,
+        { ...env, PORT: String(port), JWT_PRIVATE_JWK: JSON.stringify(jwk) },
+        own,
+      )
+      try {
+        const [, base] = await server.waitFor(/[Ll]istening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000)
+        const res = await fetch(`${base}/api/task-instances/${id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+        const body = await res.text()
+        results.push(
+          ok(
+            `serve/${name}.ts answers the token`,
+            body === JSON.stringify({ sub: id }),
+            `${res.status} ${body}\n${server.log()}`,
+          ),
+        )
+      } catch (error) {
+        results.push(
+          ok(
+            `serve/${name}.ts answers the token`,
+            false,
+            `${(error as Error).message}\n${server.log()}`,
+          ),
+        )
+      } finally {
+        await server.stop()
+      }
+    }
+    return results
   })
 } finally {
   rmSync(scratchDir, { recursive: true, force: true })

@@ -129,3 +129,15 @@ export const tsconfig = JSON.stringify(
   null,
   2,
 )
+
+/**
+ * The files of the README's "Your own service", each a code block after an
+ * `<!-- own-service: PATH -->` marker, verbatim: the scratch project is built from them.
+ */
+export const ownServiceFiles = (readme: string): Record<string, string> =>
+  Object.fromEntries(
+    [...readme.matchAll(/<!-- own-service: (\S+) -->\n```\w*\n([\s\S]*?)```/g)].map((m) => [
+      m[1] as string,
+      m[2] as string,
+    ]),
+  )

@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { serve } from '@hono/node-server'
 import { build } from 'esbuild'
 import { createTestHarness } from 'wrangler'
+import { isolatedWranglerConfig } from '../setup/wrangler-config.mjs'
 
 type Lib = typeof import('./node-app.ts')
 type Secrets = Record<string, string>
@@ -118,10 +119,12 @@ const nodeVerifier = async (lib: Lib, jwksUrl: string): Promise<Listening> => {
 }
 
 // workerd: the Worker from wrangler.toml, reloaded by wrangler's test harness on each deployment.
+// A copy of wrangler.toml alone in a temporary folder: never the developer's .dev.vars beside it.
 const workerdIssuer = async (secrets: Secrets): Promise<Deployable> => {
+  const configPath = isolatedWranglerConfig(root)
   const options = (s: Secrets) => ({
     root,
-    workers: [{ configPath: './wrangler.toml', vars: settings, secrets: s }],
+    workers: [{ configPath, vars: settings, secrets: s }],
   })
   const harness = createTestHarness(options(secrets))
   const { url } = await harness.listen()

@@ -287,7 +287,12 @@ describe('remote key set', () => {
   it('defaults, on a fake clock: an old set answers at once while the endpoint hangs; only an unknown kid waits, 5 s at most', async () => {
     vi.useFakeTimers()
     try {
-      const { ep, app, signer } = await setup({})
+      const { ep, app: bare, signer } = await setup({})
+      // As a Worker runs it: with an execution context, which keeps the refresh alive.
+      const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} }
+      const app = {
+        request: (path: string, init: RequestInit) => bare.request(path, init, {}, ctx),
+      }
       expect((await app.request('/x', bearer(await signer.token(claims())))).status).toBe(200)
       ep.state.mode = 'slow'
       await vi.advanceTimersByTimeAsync(600_000) // past cacheMaxAge: the next use refreshes
@@ -315,6 +320,21 @@ describe('remote key set', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  it('on Workers without an execution context, the request that starts a refresh waits for it, bounded', async () => {
+    // `app.fetch(request)` alone: nothing could keep a background refresh alive past the answer.
+    expect(navigator.userAgent).toBe('Cloudflare-Workers')
+    const { ep, app, token } = await setup({ ...fast, cooldownDuration: 400, maxStaleness: 60_000 })
+    expect((await app.request('/x', bearer(token))).status).toBe(200)
+    await sleep(450)
+    ep.state.mode = 'slow'
+    const started = performance.now()
+    expect((await app.request('/x', bearer(token))).status).toBe(200) // the old set, after the wait
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190) // the 200 ms timeout
+    const next = performance.now()
+    expect((await app.request('/x', bearer(token))).status).toBe(200) // within the cooldown
+    expect(performance.now() - next).toBeLessThan(100)
   })
 
   it('the refresh behind a request is handed to executionCtx.waitUntil', async () => {

@@ -1,9 +1,9 @@
-// Reads the shared public vectors (`../shared/vectors` beside the repository) in Node, when vitest
+// Reads the public vectors (`test/vectors/`, in the repository; see its README) in Node, when vitest
 // loads its config: tests run inside workerd, which cannot read the host's files, and receive them
 // through `provide`/`inject`. A missing folder is reported by the vectors test, not by every test.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 
-const root = new URL('../../../shared/vectors/', import.meta.url)
+const root = new URL('../vectors/', import.meta.url)
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, root), 'utf8'))
 

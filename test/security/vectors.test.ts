@@ -1,4 +1,4 @@
-// The public vectors (../shared/vectors) through the signature layer: Wycheproof's JWS cases, the
+// The public vectors (test/vectors/) through the signature layer: Wycheproof's JWS cases, the
 // RFC 7520 cookbook and RFC 8037 Ed25519. Each group's key configures a verifier the way a user
 // would (asymmetric keys as `publicKeys`, `oct` keys as `secret`).
 import { compactVerify, type JWK } from 'jose'
@@ -14,7 +14,7 @@ const vectors = inject('sharedVectors')
 
 type Outcome = 'verified' | 'refused'
 
-/** Cases whose label we deliberately disagree with, and why (from shared/vectors/README.md). */
+/** Cases whose label we deliberately disagree with, and why (from test/vectors/README.md). */
 const exceptions: Record<number, { outcome: Outcome; reason: string }> = {
   367: { outcome: 'verified', reason: 'byte-identical to valid tcId 357 (C2SP/wycheproof#236)' },
   370: { outcome: 'verified', reason: 'byte-identical to valid tcId 357 (C2SP/wycheproof#236)' },
@@ -137,6 +137,6 @@ describe.skipIf('missing' in vectors)('RFC 7520 cookbook and RFC 8037 examples',
   })
 })
 
-it('the shared vectors are present (../shared/vectors beside the repository)', () => {
+it('the public vectors are present (test/vectors/, in the repository)', () => {
   expect('missing' in vectors ? `missing: ${vectors.missing}` : 'present').toBe('present')
 })

@@ -1,6 +1,7 @@
 // Point arithmetic for the checks a key passes when it is configured: is an EC point on its curve,
 // is an Ed25519 point canonical and of large order, does a private scalar give its public point.
 // BigInt, synchronous (factories check keys before returning), run once per key, never per token.
+import { sha512 } from './sha512'
 
 /** A big-endian unsigned integer. */
 export const bigintOf = (bytes: Uint8Array): bigint => {
@@ -220,111 +221,4 @@ export const ed25519SeedMatches = (seed: Uint8Array, x: Uint8Array): boolean => 
   const a = littleEndian(h.subarray(0, 32))
   const derived = edEncode(edMultiply(BASE, a))
   return derived.every((byte, i) => byte === x[i])
-}
-
-// --- SHA-512 (FIPS 180-4), for the seed above: Web Crypto has no synchronous digest ---
-
-const MASK = (1n << 64n) - 1n
-let constants: { k: bigint[]; iv: bigint[] } | undefined
-
-// First 64 bits of the fractional part of the `root`-th root of a prime, computed rather than
-// copied, so no constant can be mistyped.
-const fractionBits = (prime: number, root: 2n | 3n) => {
-  const scaled = BigInt(prime) << (64n * root)
-  let r = 1n << ((BigInt(scaled.toString(2).length) + root - 1n) / root)
-  for (;;) {
-    const next = ((root - 1n) * r + scaled / r ** (root - 1n)) / root
-    if (next >= r) break
-    r = next
-  }
-  return r & MASK
-}
-
-const primes = (count: number) => {
-  const found: number[] = []
-  for (let n = 2; found.length < count; n++) if (found.every((q) => n % q)) found.push(n)
-  return found
-}
-
-const rotr = (x: bigint, n: bigint) => ((x >> n) | (x << (64n - n))) & MASK
-
-const sha512 = (message: Uint8Array): Uint8Array => {
-  constants ??= {
-    k: primes(80).map((q) => fractionBits(q, 3n)),
-    iv: primes(8).map((q) => fractionBits(q, 2n)),
-  }
-  const { k, iv } = constants
-  const length = Math.ceil((message.length + 17) / 128) * 128
-  const padded = new Uint8Array(length)
-  padded.set(message)
-  padded[message.length] = 0x80
-  new DataView(padded.buffer).setBigUint64(length - 8, BigInt(message.length) * 8n)
-  const h = [...iv]
-  const w = new Array<bigint>(80)
-  const view = new DataView(padded.buffer)
-  for (let block = 0; block < length; block += 128) {
-    for (let t = 0; t < 16; t++) w[t] = view.getBigUint64(block + t * 8)
-    for (let t = 16; t < 80; t++) {
-      const w15 = w[t - 15] as bigint
-      const w2 = w[t - 2] as bigint
-      const s0 = rotr(w15, 1n) ^ rotr(w15, 8n) ^ (w15 >> 7n)
-      const s1 = rotr(w2, 19n) ^ rotr(w2, 61n) ^ (w2 >> 6n)
-      w[t] = (s1 + (w[t - 7] as bigint) + s0 + (w[t - 16] as bigint)) & MASK
-    }
-    let [a, b, c, d, e, f, g, hh] = h as [
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-    ]
-    for (let t = 0; t < 80; t++) {
-      const s1 = rotr(e, 14n) ^ rotr(e, 18n) ^ rotr(e, 41n)
-      const ch = (e & f) ^ (~e & MASK & g)
-      const t1 = (hh + s1 + ch + (k[t] as bigint) + (w[t] as bigint)) & MASK
-      const s0 = rotr(a, 28n) ^ rotr(a, 34n) ^ rotr(a, 39n)
-      const maj = (a & b) ^ (a & c) ^ (b & c)
-      const t2 = (s0 + maj) & MASK
-      hh = g
-      g = f
-      f = e
-      e = (d + t1) & MASK
-      d = c
-      c = b
-      b = a
-      a = (t1 + t2) & MASK
-    }
-    for (const [i, v] of [a, b, c, d, e, f, g, hh].entries()) h[i] = ((h[i] as bigint) + v) & MASK
-  }
-  const out = new Uint8Array(64)
-  const outView = new DataView(out.buffer)
-  for (const [i, v] of h.entries()) outView.setBigUint64(i * 8, v)
-  return out
-}
-
-/** @internal For tests: the digest above against Web Crypto's. */
-export const sha512ForTest = sha512
-
-// --- ROCA (CVE-2017-15361) ---
-
-// The published fingerprint (Nemec et al., CCS 2017): an Infineon-made modulus is, modulo each of
-// these small primes, a power of 65537. A random modulus passes all 38 with probability about
-// 2⁻²⁸: one honest key in some 240 million is refused, and generating another one fixes it.
-const rocaPrimes = [
-  3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101,
-  103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
-]
-let rocaPowers: Set<number>[] | undefined
-
-/** Whether an RSA modulus carries the ROCA fingerprint (its factors can be recovered). */
-export const hasRocaFingerprint = (modulus: bigint): boolean => {
-  rocaPowers ??= rocaPrimes.map((p) => {
-    const powers = new Set<number>()
-    for (let x = 1; !powers.has(x); x = (x * (65537 % p)) % p) powers.add(x)
-    return powers
-  })
-  return rocaPrimes.every((p, i) => rocaPowers?.[i]?.has(Number(modulus % BigInt(p))))
 }

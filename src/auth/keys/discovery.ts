@@ -132,7 +132,6 @@ export const createDiscoveredKeySet = (
       listeners.push(listener)
       keys?.onKeySetChange(listener)
     },
-    // The discovered key set's background refresh, once there is one.
     refreshing: () => keys?.refreshing(),
   })
 }

@@ -4,13 +4,13 @@ import {
   bigintOf,
   ed25519PointProblem,
   ed25519SeedMatches,
-  hasRocaFingerprint,
   modPow,
   nistBaseMultiply,
   nistCurves,
   onNistCurve,
   type Weierstrass,
 } from './curves'
+import { hasRocaFingerprint } from './roca'
 
 /** What an asymmetric algorithm needs of its key, as a JWK and as a Web Crypto key. */
 interface KeyNeeds {

@@ -139,17 +139,6 @@ const once = <T>(make: () => Promise<T>) => {
   }
 }
 
-// A CryptoKey's point or modulus can only be read asynchronously, so the checks a JWK passes at
-// creation (small-order and off-curve points, ROCA) run on first use for an extractable key; one
-// that fails never verifies anything. A non-extractable key cannot be read, so is not checked.
-const checkedCryptoKey = async (key: CryptoKey) => {
-  if (!key.extractable) return key
-  const { key_ops: _, ext: __, ...jwk } = (await crypto.subtle.exportKey('jwk', key)) as JsonWebKey
-  const problem = jwkProblem(jwk as JWK)
-  if (problem) throw new TypeError(`"publicKeys" has a key that ${problem}`)
-  return key
-}
-
 // A JWK without `alg` (what PyJWT and Airflow publish) takes the one allowed algorithm its key
 // type and curve fit; none or several is a configuration error, never a guess per token.
 const derivedAlg = (jwk: JWK, algorithms: readonly string[], option: string) => {
@@ -160,6 +149,17 @@ const derivedAlg = (jwk: JWK, algorithms: readonly string[], option: string) => 
       ? `"${option}" has a key without "alg" that fits several allowed algorithms (${fits.join(', ')}): give it an "alg"`
       : `"${option}" has a key without "alg" that fits no allowed algorithm`,
   )
+}
+
+// A CryptoKey's point or modulus can only be read asynchronously, so the checks a JWK passes at
+// creation (small-order and off-curve points, ROCA) run on first use for an extractable key; one
+// that fails never verifies anything. A non-extractable key cannot be read, so is not checked.
+const checkedCryptoKey = async (key: CryptoKey) => {
+  if (!key.extractable) return key
+  const { key_ops: _, ext: __, ...jwk } = (await crypto.subtle.exportKey('jwk', key)) as JsonWebKey
+  const problem = jwkProblem(jwk as JWK)
+  if (problem) throw new TypeError(`"publicKeys" has a key that ${problem}`)
+  return key
 }
 
 const localKey = (

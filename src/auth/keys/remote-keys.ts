@@ -156,9 +156,16 @@ export const createRemoteKeySet = (
     }
   }
 
+  // A fetch still pending well past its timeout was cut short with the request that started it (a
+  // Worker cancels what a finished request left running, timers included): it never settles, so
+  // it is forgotten rather than shared.
+  const inFlight = () => pending !== undefined && Date.now() - lastAttempt <= timeout + 1_000
+
   // One fetch at a time, at most one per cooldown; concurrent callers share it.
   const refresh = (): Promise<KeySet> => {
-    pending ??= (async () => {
+    if (inFlight()) return pending as Promise<KeySet>
+    let run: Promise<KeySet> | undefined
+    run = (async () => {
       lastAttempt = Date.now()
       try {
         const next = await load()
@@ -167,13 +174,14 @@ export const createRemoteKeySet = (
         if (changed) for (const listener of listeners) listener()
         return next
       } finally {
-        pending = undefined
+        if (pending === run) pending = undefined
       }
     })()
-    return pending
+    pending = run
+    return run
   }
 
-  const mayFetch = () => pending !== undefined || Date.now() - lastAttempt >= cooldown
+  const mayFetch = () => inFlight() || Date.now() - lastAttempt >= cooldown
   const retryAfter = () => Math.max(1, Math.ceil((cooldown - (Date.now() - lastAttempt)) / 1000))
 
   // The set to look in: the cached one at once while within `maxStaleness` (refreshed behind the
@@ -240,7 +248,7 @@ export const createRemoteKeySet = (
       listeners.push(listener)
     },
     refreshing: () =>
-      pending?.then(
+      (inFlight() ? pending : undefined)?.then(
         () => {},
         () => {},
       ),

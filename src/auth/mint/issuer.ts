@@ -89,11 +89,11 @@ export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
 ): Issuer<P> => {
   const profile = (options.profile ?? taskInstanceProfile) as P
   const expirationTime = lifetime(options.expirationTime, 'expirationTime')
+  const workloadExpirationTime = lifetime(options.workloadExpirationTime, 'workloadExpirationTime')
   const maxTokenLength = options.maxTokenLength ?? 8192
   if (!Number.isInteger(maxTokenLength) || maxTokenLength <= 0) {
     throw new TypeError('"maxTokenLength" must be a positive integer')
   }
-  const workloadExpirationTime = lifetime(options.workloadExpirationTime, 'workloadExpirationTime')
   const audience =
     typeof options.audience === 'string'
       ? options.audience
@@ -149,9 +149,15 @@ export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
       if (problem !== undefined) throw new TypeError(`Refusing to mint: ${problem}`)
       const header = kid ? { alg, kid, typ: 'JWT' } : { alg, typ: 'JWT' }
       const token = await new SignJWT(payload).setProtectedHeader(header).sign(await signingKey())
-      // A workload token is exchanged for an execution token with the same claims, whose `scope`
-      // is one character longer (at most two in base64url): it must fit too.
-      const room = tokenType === 'workload' ? 2 : 0
+      // A token of another type is exchanged for one of the refreshed type with the same claims
+      // (`workload` → `execution`: one character more in the payload): that one must fit too.
+      const exchanged = profile.refreshType
+      const grows =
+        exchanged === undefined || exchanged === tokenType
+          ? 0
+          : JSON.stringify(profile.mintClaims(exchanged, scopes)).length -
+            JSON.stringify(profile.mintClaims(tokenType, scopes)).length
+      const room = grows > 0 ? Math.ceil((grows * 4) / 3) + 1 : 0
       if (token.length + room > maxTokenLength) {
         const what = room ? 'its exchange would be over' : 'over'
         throw new RangeError(

@@ -43,10 +43,10 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
     if (!token || policyRefused(c)) return
     const type = profile.tokenType(token)
     // The refreshed type (execution) near expiry; another type (workload) only by exchange.
-    const exchanging = refreshType !== undefined && type !== refreshType
-    const due = exchanging
-      ? exchange && c.res.status >= 200 && c.res.status < 300
-      : token.exp - Date.now() / 1000 <= refreshThreshold(token)
+    const due =
+      refreshType !== undefined && type !== refreshType
+        ? exchange && c.res.status >= 200 && c.res.status < 300
+        : token.exp - Date.now() / 1000 <= refreshThreshold(token)
     if (!due) return
     // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp.
     let fresh: string
@@ -60,7 +60,7 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
       // A token from another signer may re-mint longer than `maxTokenLength`: the issuer refuses
       // (RangeError, naming the limit). The request itself succeeded, and its token is still
       // valid, so a refresh is skipped; an exchange, which has no other token to give, fails.
-      if (error instanceof RangeError && !exchanging) return
+      if (error instanceof RangeError && (refreshType === undefined || type === refreshType)) return
       throw error
     }
     try {

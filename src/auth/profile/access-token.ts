@@ -131,6 +131,8 @@ export const accessTokenProfile = <
   if (typeClaim) managed.add(typeClaim)
   return {
     name: 'access-token',
+    // RFC 9068 access tokens say `at+jwt`; many providers still say `JWT`.
+    types: ['JWT', 'at+jwt'],
     variable: 'token',
     realm,
     audience: undefined,

@@ -17,6 +17,8 @@ export interface TokenProfile<
   readonly variable: Variable
   /** `realm` of the challenges when the options name none. */
   readonly realm: string
+  /** `typ` header values accepted when the options name none (RFC 8725 §3.11). Default: `['JWT']`. */
+  readonly types?: readonly string[]
   /** Audiences accepted when the options name none; `undefined`: `aud` is not checked. */
   readonly audience: readonly string[] | undefined
   /** Claims every token must carry (the verifier refuses a token without one). */

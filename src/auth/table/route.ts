@@ -59,6 +59,8 @@ export interface RouteDef<
   /** Exchange a workload token for an execution token on success (the `/run` route). */
   readonly exchange: boolean
   readonly validate: V
+  /** Largest request body in bytes; unset: the table's default (1 MiB). */
+  readonly bodyLimit?: number
   // biome-ignore lint/suspicious/noExplicitAny: the handler's context is typed at definition
   readonly handler: (c: Context<any, any, any>) => R
 }
@@ -105,6 +107,8 @@ export interface RouteConfig<
   exchange?: boolean
   /** zod schemas for the request parts; failures answer 422. Default: none. */
   validate?: V
+  /** Largest request body in bytes; over it: 413. Default: the table's `bodyLimit` (1 MiB). */
+  bodyLimit?: number
   handler: (c: Context<RouteEnv<E, Prof>, P, InputOf<V>>) => R
 }
 

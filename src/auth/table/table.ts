@@ -6,6 +6,7 @@ import { mergeScopes } from '../policy/scopes'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import type { JwtAuth } from '../verify/middleware'
+import { defaultBodyLimit, methodNotAllowed, requestChecks } from './request-checks'
 import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
 import type { CheckTable, Mounted } from './table-types'
 import { validate } from './validation'
@@ -19,9 +20,14 @@ export interface RouteTableOptions<P extends AnyProfile = TaskInstanceProfile> {
    * error when the table is built (task instance tokens grant no scopes).
    */
   checkers?: Checkers<ClaimsOf<P>>
-  /** Mints `Refreshed-API-Token` (near-expiry refresh and `/run` exchange). Default: no refresh. */
+  /**
+   * Mints `Refreshed-API-Token` (near-expiry refresh and `/run` exchange). Default: no refresh;
+   * required when a route has `exchange: true`.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: an issuer of the same profile
   issuer?: Issuer<any>
+  /** Largest request body, in bytes, of a route that sets none (over it: 413). Default: 1 MiB. */
+  bodyLimit?: number
 }
 
 /** One route of a table, as data: what `list()` gives and what the OpenAPI document is built from. */
@@ -36,6 +42,8 @@ export interface TableRoute extends RouteDoc {
   /** Token types the route accepts; empty for public routes and profiles without types. */
   readonly tokenTypes: readonly string[]
   readonly validate: Validators
+  /** Largest request body, in bytes (the route's own, or the table's default). */
+  readonly bodyLimit: number
 }
 
 export interface RouteTable<N> {
@@ -78,7 +86,7 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
   // A table breaking the self: rule asks for an impossible option, naming the routes at fault.
   options: RouteTableOptions<P> & CheckTable<N>,
 ): RouteTable<N> => {
-  const { auth, checkers = {}, issuer } = options
+  const { auth, checkers = {}, issuer, bodyLimit = defaultBodyLimit } = options
   const profile: AnyProfile = auth.profile ?? taskInstanceProfile
   if (issuer && issuer.profile.name !== profile.name) {
     throw new TypeError(
@@ -99,6 +107,11 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
     const { kind: _, handler, scopes: own, ...rest } = node
     const path = joinPath(prefix, node.path)
     const where = `${node.method.toUpperCase()} ${path}`
+    if (node.exchange && !issuer) {
+      throw new Error(
+        `${where}: exchange needs an issuer (routeTable's \`issuer\` option) to mint the execution token`,
+      )
+    }
     const scopes = node.public ? [] : mergeScopes(inherited, own)
     const policy: RoutePolicy | undefined = node.public
       ? undefined
@@ -109,12 +122,20 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
       if (refresher) handlers.push(refresher)
       handlers.push(guard(auth, policy))
     }
+    const checks = requestChecks(node, bodyLimit, where)
+    handlers.push(...checks.handlers)
     for (const [target, schema] of Object.entries(node.validate as Validators)) {
       handlers.push(validate(target as keyof Validators, schema))
     }
     handlers.push(handler as MiddlewareHandler)
     compiled.push({
-      route: { ...rest, path, scopes, tokenTypes: policy?.tokenTypes ?? [] },
+      route: {
+        ...rest,
+        path,
+        scopes,
+        tokenTypes: policy?.tokenTypes ?? [],
+        bodyLimit: checks.bodyLimit,
+      },
       handlers,
     })
   }
@@ -141,6 +162,7 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
       for (const { route, handlers } of compiled) {
         app.on(route.method.toUpperCase(), [route.path], ...(handlers as [MiddlewareHandler]))
       }
+      methodNotAllowed(app, routes)
       return app as unknown as Mounted<typeof app, N>
     },
   }

@@ -15,7 +15,7 @@ export type TokenReader = (c: Context) => string
 
 // RFC 9110 token characters: what a header or cookie name may be made of.
 const httpToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const bearerAnywhere = /(?:^|,)\s*bearer(?: |,|$)/i
+const bearerAnywhere = /(?:^|,)\s*bearer(?:\s|,|$)/i
 
 // The value of cookie `name`, or `undefined`; the cookie twice is two tokens (400).
 const readCookie = (header: string | null, name: string, realm: string) => {

@@ -29,6 +29,11 @@ export interface JwtAuthOptions<P extends AnyProfile = TaskInstanceProfile>
   extends VerifyOptions<P>,
     TokenSourceOptions {}
 
+// Cloudflare Workers (workerd) say so in `navigator.userAgent`.
+const onWorkers =
+  (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ===
+  'Cloudflare-Workers'
+
 /**
  * Reads the token and verifies it, at most once per request however many times it is applied
  * or asked (a failure is not retried either), and sets the claims on `c.var` (`tiToken` for the
@@ -51,14 +56,18 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile>(
   const memo = new WeakMap<Request, Promise<ClaimsOf<P>>>()
 
   const { refreshing } = verify as { refreshing?: () => Promise<void> | undefined }
-  // A key set refreshing behind this request must outlive it: on Workers, through `waitUntil`.
-  const keepAlive = (c: Context) => {
+  // A key set refreshing behind this request must outlive it. On Workers that takes `waitUntil`;
+  // a Worker that gives the app no execution context (`app.fetch(request)` alone) would cancel the
+  // refresh with the request, so there the request that started it waits for it (at most the
+  // fetch timeout). Node, Bun and Deno let the promise run on by itself.
+  const keepAlive = (c: Context): Promise<void> | undefined => {
     const work = refreshing?.()
-    if (!work) return
+    if (!work) return undefined
     try {
       c.executionCtx.waitUntil(work)
+      return undefined
     } catch {
-      // No execution context (Node, Bun, Deno, tests): the promise runs on by itself.
+      return onWorkers ? work : undefined
     }
   }
 

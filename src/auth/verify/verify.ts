@@ -41,7 +41,8 @@ export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> exten
   maxTokenLength?: number
   /**
    * `typ` header values accepted (RFC 8725 §3.11), compared case-insensitively, `application/`
-   * optional (RFC 7515 §4.1.9). Default: `['JWT']`.
+   * optional (RFC 7515 §4.1.9). Default: the profile's (task instance: `['JWT']`; access token:
+   * `['JWT', 'at+jwt']`).
    */
   types?: readonly string[]
   /** Refuse a token without `typ`. Default: `false` (absent `typ` is accepted). */
@@ -75,6 +76,8 @@ const prepare = (
   options: SignatureOptions,
   payload: GateOptions['payload'],
   fallbackRealm: string,
+  // `typ` values a claims set may carry; absent for a plain JWS, which carries any.
+  types?: readonly string[],
 ) => {
   const realm = options.realm ?? fallbackRealm
   if (!options.algorithms?.length) throw new TypeError('"algorithms" is required')
@@ -94,14 +97,12 @@ const prepare = (
     payload,
     headers: headerCache(),
   }
-  // Types are a claims-set matter: a plain JWS (the signature layer alone) carries any `typ`.
-  if (payload === 'claims') {
-    const { types = ['JWT'], requireType = false } = options as VerifyOptions
+  if (types) {
     if (!Array.isArray(types) || !types.every((t) => typeof t === 'string' && t)) {
       throw new TypeError('"types" must be a list of non-empty strings')
     }
     gate.types = new Set(types.map(mediaType))
-    gate.requireType = requireType
+    gate.requireType = (options as VerifyOptions).requireType ?? false
   }
   const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
   const badSignature = () => new InvalidTokenError(realm, 'The token signature is invalid')
@@ -223,7 +224,12 @@ export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
 ): Verifier<ClaimsOf<P>> => {
   const profile: AnyProfile = options.profile ?? taskInstanceProfile
   if (typeof profile?.check !== 'function') throw new TypeError('"profile" must be a token profile')
-  const { realm, gate, getKey, keyFor, badSignature } = prepare(options, 'claims', profile.realm)
+  const { realm, gate, getKey, keyFor, badSignature } = prepare(
+    options,
+    'claims',
+    profile.realm,
+    options.types ?? profile.types ?? ['JWT'],
+  )
   const leeway = options.leeway ?? 10
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
   const audience =

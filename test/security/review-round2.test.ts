@@ -1,7 +1,7 @@
 // What an outside review broke (issue 10), one block per finding, each through the public API:
 // key checks at creation, the gate, the table, the refresh, the client and the token cache.
 import { Hono } from 'hono'
-import { decodeJwt } from 'jose'
+import { decodeJwt, importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { canonicalToken } from '../../src/auth/verify/cache'
 import { createTaskClient } from '../../src/client/index'
@@ -501,6 +501,54 @@ describe('smaller findings', () => {
     const fresh = res.headers.get('refreshed-api-token') ?? ''
     expect(fresh.length).toBeLessThanOrEqual(8192)
     expect(decodeJwt(fresh)).toMatchObject({ sub: tiId, scope: 'execution' })
+  })
+
+  it('a foreign workload token whose exchange would not fit: 401 before the handler runs, never 500', async () => {
+    const jwk = await generateSigningJwk()
+    const issuer = createIssuer({ privateJwk: jwk })
+    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
+    let handled = 0
+    const app = routeTable(
+      defineGroup({
+        path: '/ti/:task_instance_id',
+        scopes: ['ti:self'],
+        routes: [
+          defineRoute({
+            method: 'patch',
+            path: '/run',
+            scopes: ['token:workload'],
+            exchange: true,
+            handler: (c) => {
+              handled++
+              return c.json({ ok: true })
+            },
+          }),
+        ],
+      }),
+      { auth, issuer },
+    ).mount(new Hono())
+    // Another signer (no jti, no typ) pads its workload token to just under the limit: valid
+    // here, but its execution token (a jti, a typ, one more character of scope) would be over it.
+    const key = await importJWK(jwk, 'EdDSA')
+    const now = Math.floor(Date.now() / 1000)
+    const sign = (pad: number) =>
+      new SignJWT({ scope: 'workload', pad: 'x'.repeat(pad) })
+        .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
+        .setSubject(tiId)
+        .setAudience('urn:airflow.apache.org:task')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600)
+        .sign(key)
+    const base = (await sign(0)).length
+    let token = await sign(Math.floor(((8192 - base) * 3) / 4))
+    while (token.length > 8192) token = await sign(String(decodeJwt(token).pad).length - 1)
+    expect(token.length).toBeGreaterThan(8180)
+    const res = await app.request(`/ti/${tiId}/run`, { method: 'PATCH', ...bearer(token) })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ detail: 'Invalid auth token' })
+    expect(res.headers.get('www-authenticate')).toContain('The token is too long to exchange')
+    expect(res.headers.get('refreshed-api-token')).toBeNull()
+    expect(handled).toBe(0)
   })
 
   it('a near-expiry refresh that would exceed the limit is skipped, never 500 or an over-long token', async () => {

@@ -1,6 +1,6 @@
 import type { Hono, MiddlewareHandler } from 'hono'
 import type { Issuer } from '../mint/issuer'
-import { tokenRefresh } from '../mint/refresh'
+import { tokenExchange, tokenRefresh } from '../mint/refresh'
 import { type Checkers, compilePolicy, guard, type RoutePolicy } from '../policy/policy'
 import { mergeScopes } from '../policy/scopes'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
@@ -94,7 +94,7 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
     )
   }
   const refresh = issuer && tokenRefresh({ issuer })
-  const exchange = issuer && tokenRefresh({ issuer, exchange: true })
+  const exchange = issuer && tokenExchange(issuer, auth.realm)
   const compiled: Compiled[] = []
 
   const walk = (node: RouteNode, prefix: string, inherited: readonly string[]) => {
@@ -118,9 +118,9 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
       : compilePolicy(scopes, checkers, where, profile)
     const handlers: MiddlewareHandler[] = []
     if (policy) {
-      const refresher = node.exchange ? exchange : refresh
-      if (refresher) handlers.push(refresher)
+      if (refresh) handlers.push(refresh)
       handlers.push(guard(auth, policy))
+      if (node.exchange && exchange) handlers.push(exchange)
     }
     const checks = requestChecks(node, bodyLimit, where)
     handlers.push(...checks.handlers)

@@ -327,6 +327,29 @@ describe('9. the client does not follow redirects with the bearer token', () => 
   })
 })
 
+/** A table with one `/run` route that takes workload tokens and exchanges them. */
+const exchangeApp = (
+  jwk: Awaited<ReturnType<typeof generateSigningJwk>>,
+  issuer: ReturnType<typeof createIssuer>,
+  handler: typeof ok,
+) =>
+  routeTable(
+    defineGroup({
+      path: '/ti/:task_instance_id',
+      scopes: ['ti:self'],
+      routes: [
+        defineRoute({
+          method: 'patch',
+          path: '/run',
+          scopes: ['token:workload'],
+          exchange: true,
+          handler,
+        }),
+      ],
+    }),
+    { auth: jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk }), issuer },
+  ).mount(new Hono())
+
 describe('10. no refresh for a request its route policy refused', () => {
   it('app.use(prefix, auth) + a mounted table: 403 without Refreshed-API-Token', async () => {
     const jwk = await generateSigningJwk()
@@ -461,23 +484,7 @@ describe('smaller findings', () => {
   it('a workload token whose exchange would not fit is refused at minting; the largest that fits exchanges', async () => {
     const jwk = await generateSigningJwk()
     const issuer = createIssuer({ privateJwk: jwk })
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
-    const app = routeTable(
-      defineGroup({
-        path: '/ti/:task_instance_id',
-        scopes: ['ti:self'],
-        routes: [
-          defineRoute({
-            method: 'patch',
-            path: '/run',
-            scopes: ['token:workload'],
-            exchange: true,
-            handler: ok,
-          }),
-        ],
-      }),
-      { auth, issuer },
-    ).mount(new Hono())
+    const app = exchangeApp(jwk, issuer, ok)
     const mint = (size: number) =>
       issuer.mint({ sub: tiId, scope: 'workload', claims: { pad: 'x'.repeat(size) } })
     // The largest pad the issuer still mints a workload token for.
@@ -505,28 +512,11 @@ describe('smaller findings', () => {
 
   it('a foreign workload token whose exchange would not fit: 401 before the handler runs, never 500', async () => {
     const jwk = await generateSigningJwk()
-    const issuer = createIssuer({ privateJwk: jwk })
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
     let handled = 0
-    const app = routeTable(
-      defineGroup({
-        path: '/ti/:task_instance_id',
-        scopes: ['ti:self'],
-        routes: [
-          defineRoute({
-            method: 'patch',
-            path: '/run',
-            scopes: ['token:workload'],
-            exchange: true,
-            handler: (c) => {
-              handled++
-              return c.json({ ok: true })
-            },
-          }),
-        ],
-      }),
-      { auth, issuer },
-    ).mount(new Hono())
+    const app = exchangeApp(jwk, createIssuer({ privateJwk: jwk }), (c) => {
+      handled++
+      return ok(c)
+    })
     // Another signer (no jti, no typ) pads its workload token to just under the limit: valid
     // here, but its execution token (a jti, a typ, one more character of scope) would be over it.
     const key = await importJWK(jwk, 'EdDSA')

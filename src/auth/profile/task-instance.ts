@@ -1,4 +1,4 @@
-import { optionalString, type TokenProfile } from './profile'
+import { optionalString, registeredClaimNames, type TokenProfile } from './profile'
 
 /** The two kinds of token: `execution` on every call, `workload` only where a route opts in. */
 export const tokenTypes = ['execution', 'workload'] as const
@@ -26,16 +26,7 @@ export interface TIToken {
 export type TaskInstanceProfile = TokenProfile<TIToken, TokenType, 'ti:self', 'tiToken'>
 
 /** Claims the library manages itself; everything else is carried over on refresh. */
-export const registeredClaims: ReadonlySet<string> = new Set([
-  'sub',
-  'scope',
-  'aud',
-  'iss',
-  'exp',
-  'iat',
-  'nbf',
-  'jti',
-])
+export const registeredClaims: ReadonlySet<string> = new Set([...registeredClaimNames, 'scope'])
 
 // zod's `z.uuid()`: RFC 9562 versions 1-8 with the variant bits, plus the nil and max UUIDs.
 const uuid =

@@ -22,42 +22,34 @@ const pem = async (key: CryptoKey) => {
   return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`
 }
 
-const rsaPair = async () => {
-  const { privateKey, publicKey } = (await crypto.subtle.generateKey(
-    {
-      name: 'RSASSA-PKCS1-v1_5',
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: 'SHA-256',
-    },
-    true,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair
+/** A key pair whose private half is PEM (for jsonwebtoken, fast-jwt) and public half a JWK. */
+const pairFor = async (params: Parameters<typeof crypto.subtle.generateKey>[0], alg: string) => {
+  const { privateKey, publicKey } = (await crypto.subtle.generateKey(params, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair
   const kid = crypto.randomUUID()
   const jwk = {
     ...((await crypto.subtle.exportKey('jwk', publicKey)) as JsonWebKey),
-    alg: 'RS256',
+    alg,
     kid,
   }
   delete (jwk as { key_ops?: unknown }).key_ops
   return { pem: await pem(privateKey), jwk, kid }
 }
 
-const ecPair = async () => {
-  const { privateKey, publicKey } = (await crypto.subtle.generateKey(
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    true,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair
-  const kid = crypto.randomUUID()
-  const jwk = {
-    ...((await crypto.subtle.exportKey('jwk', publicKey)) as JsonWebKey),
-    alg: 'ES256',
-    kid,
-  }
-  delete (jwk as { key_ops?: unknown }).key_ops
-  return { pem: await pem(privateKey), jwk, kid }
-}
+const rsaPair = () =>
+  pairFor(
+    {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    'RS256',
+  )
+
+const ecPair = () => pairFor({ name: 'ECDSA', namedCurve: 'P-256' }, 'ES256')
 
 const whoami = (auth: ReturnType<typeof jwtAuth<ReturnType<typeof accessTokenProfile>>>) =>
   new Hono().get('/me', auth, (c) => c.json({ sub: c.var.token.sub }))

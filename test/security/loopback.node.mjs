@@ -4,21 +4,8 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { after, test } from 'node:test'
-import { build } from 'esbuild'
 import { SignJWT } from 'jose'
-
-const { outputFiles } = await build({
-  entryPoints: [new URL('../../src/index.ts', import.meta.url).pathname],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
-  write: false,
-  logLevel: 'error',
-})
-const lib = await import(
-  `data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`
-)
+import { lib } from './bundled-library.mjs'
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const timings = {

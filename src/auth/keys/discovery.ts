@@ -2,9 +2,9 @@ import type { JWSHeaderParameters } from 'jose'
 import { AuthError, KeysUnavailableError } from '../errors'
 import {
   createRemoteKeySet,
+  fetchCapped,
   type RemoteKeySet,
   type RemoteKeySetOptions,
-  readCapped,
 } from './remote-keys'
 
 /**
@@ -57,33 +57,10 @@ export const createDiscoveredKeySet = (
   let pending: Promise<RemoteKeySet> | undefined
   let lastAttempt = Number.NEGATIVE_INFINITY
 
-  const fetchDocument = async (): Promise<unknown> => {
-    const controller = new AbortController()
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort()
-        reject(new DiscoveryFailed('timed out'))
-      }, timeout)
-    })
-    const attempt = async () => {
-      const res = await (options.fetch ?? fetch)(documentUrl, {
-        headers: { accept: 'application/json' },
-        redirect: 'manual',
-        signal: controller.signal,
-      })
-      if (res.status !== 200) {
-        await res.body?.cancel().catch(() => {})
-        throw new DiscoveryFailed(`status ${res.status}`)
-      }
-      return JSON.parse(await readCapped(res, maxBytes)) as unknown
-    }
-    try {
-      return await Promise.race([attempt(), expired])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
+  const fetchDocument = async (): Promise<unknown> =>
+    JSON.parse(
+      await fetchCapped(options.fetch ?? fetch, documentUrl, 'application/json', timeout, maxBytes),
+    ) as unknown
 
   const discover = async (): Promise<RemoteKeySet> => {
     const document = (await fetchDocument()) as { issuer?: unknown; jwks_uri?: unknown } | null

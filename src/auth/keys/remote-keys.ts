@@ -52,8 +52,7 @@ const duration = (value: number | undefined, fallback: number, option: string) =
 }
 
 // Reads at most `limit` bytes: a key set endpoint that streams forever must not fill memory.
-// (Discovery reads its document with it too.)
-export const readCapped = async (res: Response, limit: number) => {
+const readCapped = async (res: Response, limit: number) => {
   if (Number(res.headers.get('content-length') ?? 0) > limit) throw new Unreachable('too large')
   if (!res.body) return ''
   const reader = res.body.getReader()
@@ -98,6 +97,48 @@ const parseKeySet = (text: string): CachedKey[] => {
   return usable
 }
 
+const keySetTypes = 'application/jwk-set+json, application/json'
+
+/**
+ * One bounded GET of a key set or a discovery document: no redirects, a 200 only, at most
+ * `maxBytes` read, given up after `timeout` ms. Any failure throws; the callers count it as the
+ * endpoint being unreachable.
+ */
+export const fetchCapped = async (
+  doFetch: typeof fetch,
+  url: URL,
+  accept: string,
+  timeout: number,
+  maxBytes: number,
+): Promise<string> => {
+  const controller = new AbortController()
+  let cancelTimer = () => {}
+  const expired = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => {
+      controller.abort()
+      reject(new Unreachable('timed out'))
+    }, timeout)
+    cancelTimer = () => clearTimeout(timer)
+  })
+  const attempt = async () => {
+    const res = await doFetch(url, {
+      headers: { accept },
+      redirect: 'manual',
+      signal: controller.signal,
+    })
+    if (res.status !== 200) {
+      await res.body?.cancel().catch(() => {})
+      throw new Unreachable(`status ${res.status}`)
+    }
+    return readCapped(res, maxBytes)
+  }
+  try {
+    return await Promise.race([attempt(), expired])
+  } finally {
+    cancelTimer()
+  }
+}
+
 /**
  * A remote key set, fetched on first use and kept in this closure. Unlike jose's
  * `createRemoteJWKSet`, it keeps serving the last good set while the endpoint fails (up to
@@ -126,34 +167,8 @@ export const createRemoteKeySet = (
   let pending: Promise<KeySet> | undefined
 
   const load = async (): Promise<KeySet> => {
-    const doFetch = options.fetch ?? fetch
-    const controller = new AbortController()
-    let cancelTimer = () => {}
-    const expired = new Promise<never>((_, reject) => {
-      const timer = setTimeout(() => {
-        controller.abort()
-        reject(new Unreachable('timed out'))
-      }, timeout)
-      cancelTimer = () => clearTimeout(timer)
-    })
-    const attempt = async () => {
-      const res = await doFetch(url, {
-        headers: { accept: 'application/jwk-set+json, application/json' },
-        redirect: 'manual',
-        signal: controller.signal,
-      })
-      if (res.status !== 200) {
-        await res.body?.cancel().catch(() => {})
-        throw new Unreachable(`status ${res.status}`)
-      }
-      const text = await readCapped(res, maxBytes)
-      return { keys: parseKeySet(text), text, fetchedAt: Date.now() }
-    }
-    try {
-      return await Promise.race([attempt(), expired])
-    } finally {
-      cancelTimer()
-    }
+    const text = await fetchCapped(options.fetch ?? fetch, url, keySetTypes, timeout, maxBytes)
+    return { keys: parseKeySet(text), text, fetchedAt: Date.now() }
   }
 
   // A fetch still pending well past its timeout was cut short with the request that started it (a

@@ -1,6 +1,7 @@
 // What an outside review broke (issue 10), one block per finding, each through the public API:
 // key checks at creation, the gate, the table, the refresh, the client and the token cache.
 import { Hono } from 'hono'
+import type { HTTPException } from 'hono/http-exception'
 import { decodeJwt, importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { canonicalToken } from '../../src/auth/verify/cache'
@@ -151,14 +152,39 @@ describe('7. broken keys refused when the middleware or issuer is created', () =
     ).toThrow(/Ed25519 key of 31 bytes/)
   })
 
+  // Refused when the factory runs (an RSA `d` against its CRT exponents) or on first use (Web
+  // Crypto's proof that what the private part signs, the public half verifies): either way the
+  // mixed key never signs, and never verifies (503: the service has no usable key; the cause says why).
+  const refusal = async (attempt: () => Promise<unknown>) => {
+    try {
+      await attempt()
+    } catch (error) {
+      return String(error)
+    }
+    return 'accepted'
+  }
   it.each(['EdDSA', 'ES256', 'ES384', 'ES512', 'RS256'] as const)(
     'a %s private JWK whose "d" is another key\'s: refused by issuer and middleware',
     async (alg) => {
       const [one, other] = [await generateSigningJwk(alg), await generateSigningJwk(alg)]
       const mixed = { ...one, d: other.d }
       const message = /"privateJwk" has a private part \("d"\) that does not match/
-      expect(() => createIssuer({ privateJwk: mixed })).toThrow(message)
-      expect(() => jwtAuth({ algorithms: [alg], privateJwk: mixed })).toThrow(message)
+      const token = await createIssuer({ privateJwk: one }).mint({ sub: tiId })
+      const mint = async () => createIssuer({ privateJwk: mixed }).mint({ sub: tiId })
+      const serve = async () => {
+        let cause: unknown
+        const app = new Hono()
+          .use(jwtAuth({ algorithms: [alg], privateJwk: mixed }))
+          .get('/x', (c) => c.text('ok'))
+          .onError((error) => {
+            cause = error.cause
+            return (error as HTTPException).getResponse()
+          })
+        expect((await app.request('/x', bearer(token))).status).toBe(503)
+        throw cause
+      }
+      expect(await refusal(mint)).toMatch(message)
+      expect(await refusal(serve)).toMatch(message)
       // The genuine key still passes, and signs what it verifies.
       const issuer = createIssuer({ privateJwk: one })
       const verify = createVerifier({ algorithms: [alg], privateJwk: one })

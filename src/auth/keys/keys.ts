@@ -1,5 +1,5 @@
 import type { JWK, JWSHeaderParameters } from 'jose'
-import { InvalidTokenError } from '../errors'
+import { InvalidTokenError, KeysUnavailableError } from '../errors'
 import { createDiscoveredKeySet, trustedUrl } from './discovery'
 import {
   cryptoKeyProblem,
@@ -10,6 +10,7 @@ import {
   privateMembers,
   secretBytes,
 } from './key-checks'
+import { checkedKeyPair } from './key-pair'
 import { createRemoteKeySet, type RemoteKeySetOptions } from './remote-keys'
 import { importPublicJwk } from './web-crypto'
 
@@ -121,6 +122,8 @@ interface LocalKey {
   alg: string
   kid: string | undefined
   key: () => CryptoKey | Promise<CryptoKey>
+  /** The service's own key (`privateJwk`): when it fails, the service has no key, not the token. */
+  own?: boolean
 }
 
 // Imports once, on first use: factories are synchronous and Workers forbid I/O at global scope.
@@ -190,8 +193,14 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
   if (!algorithms?.length) throw new TypeError('"algorithms" is required')
   const locals: LocalKey[] = []
   if (options.privateJwk) {
-    const jwk = toPublicJwk(parseJwk(options.privateJwk, 'privateJwk'))
-    locals.push(localKey(jwk, 'privateJwk', algorithms))
+    const jwk = parseJwk(options.privateJwk, 'privateJwk')
+    const local = localKey(toPublicJwk(jwk), 'privateJwk', algorithms)
+    // The public half verifies only once the private part is proven its own (key-pair.ts).
+    if (jwk.d !== undefined) {
+      local.key = once(async () => (await checkedKeyPair(jwk, local.alg, 'privateJwk')).publicKey)
+      local.own = true
+    }
+    locals.push(local)
   }
   for (const entry of options.publicKeys ?? []) {
     locals.push(localKey(entry, 'publicKeys', algorithms))
@@ -235,9 +244,11 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
     if (!isAsymmetric(alg)) throw new InvalidTokenError(realm, 'No key matches the token')
     const candidates = locals.filter((k) => (kid === undefined || k.kid === kid) && k.alg === alg)
     if (candidates.length === 1) {
-      const key = (candidates[0] as LocalKey).key()
+      const local = candidates[0] as LocalKey
+      const key = local.key()
       if (key instanceof CryptoKey) return key
       return key.catch((error: unknown) => {
+        if (local.own) throw new KeysUnavailableError(realm, 30, error)
         throw new InvalidTokenError(realm, 'The key for this token cannot verify it', error)
       })
     }

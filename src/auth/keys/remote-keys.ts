@@ -88,12 +88,21 @@ const parseKeySet = (text: string): CachedKey[] => {
   }
   const keys = (set as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys)) throw new Unreachable('not a JWK set')
+  const skipped: string[] = []
   const usable = keys
-    .filter((jwk): jwk is JWK => !!jwk && typeof jwk === 'object' && !jwkProblem(jwk as JWK))
+    .filter((jwk): jwk is JWK => {
+      const problem = jwk && typeof jwk === 'object' ? jwkProblem(jwk as JWK) : 'is not a JWK'
+      if (problem) skipped.push(`key ${JSON.stringify(String(jwk?.kid).slice(0, 64))} ${problem}`)
+      return !problem
+    })
     .map((jwk) => ({ jwk, imported: new Map() }))
   // An empty or all-unusable set is an endpoint in trouble, not a revocation of every key: it must
-  // not replace the last good set.
-  if (!usable.length) throw new Unreachable('no usable key')
+  // not replace the last good set. The first few reasons go in the error's `cause`.
+  if (!usable.length) {
+    throw new Unreachable(
+      `no usable key${skipped.length ? `: ${skipped.slice(0, 3).join('; ')}` : ''}`,
+    )
+  }
   return usable
 }
 

@@ -92,17 +92,48 @@ export const importPublicJwk = (jwk: JsonWebKey, alg: string): Promise<CryptoKey
   if (!spec || spec.name === 'HMAC') {
     return Promise.reject(new TypeError(`"${alg}" is not an asymmetric algorithm`))
   }
-  const { kty, crv, x, y, n, e } = jwk
-  const algorithm = spec.curve
+  return crypto.subtle.importKey('jwk', keyMembers(jwk, false), importParams(spec), true, [
+    'verify',
+  ])
+}
+
+const importParams = (spec: SubtleAlg) =>
+  spec.curve
     ? { name: spec.name, namedCurve: spec.curve }
     : spec.hash
       ? { name: spec.name, hash: spec.hash }
       : { name: spec.name }
-  const members = { kty, crv, x, y, n, e }
-  for (const [name, value] of Object.entries(members)) {
-    if (value === undefined) delete members[name as keyof typeof members]
+
+const publicNames = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const
+const privateNames = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const
+
+// Only the key's own members: `alg`, `use`, `key_ops` or `ext` spellings cannot make a runtime
+// refuse the key, and no multi-prime `oth` reaches Web Crypto.
+const keyMembers = (jwk: JsonWebKey, withPrivate: boolean): JsonWebKey => {
+  const members: Record<string, unknown> = {}
+  for (const name of withPrivate ? [...publicNames, ...privateNames] : publicNames) {
+    const value = jwk[name]
+    if (value !== undefined) members[name] = value
   }
-  return crypto.subtle.importKey('jwk', members, algorithm, true, ['verify'])
+  return members as unknown as JsonWebKey
+}
+
+/**
+ * Imports a private JWK (checked by `jwkProblem`) as a signing key for `alg` and its public half
+ * as a verifying key, both from the JWK's key members only.
+ */
+export const importJwkPair = async (
+  jwk: JsonWebKey,
+  alg: string,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> => {
+  const spec = subtleAlgs[alg]
+  if (!spec || spec.name === 'HMAC') throw new TypeError(`"${alg}" is not an asymmetric algorithm`)
+  const params = importParams(spec)
+  const [privateKey, publicKey] = await Promise.all([
+    crypto.subtle.importKey('jwk', keyMembers(jwk, true), params, false, ['sign']),
+    crypto.subtle.importKey('jwk', keyMembers(jwk, false), params, true, ['verify']),
+  ])
+  return { privateKey, publicKey }
 }
 
 /** Imports raw secret bytes as an HMAC key for `alg` (a custom `getKey` may hand them over). */

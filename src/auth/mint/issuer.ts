@@ -1,5 +1,6 @@
-import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import { secretBytes } from '../keys/key-checks'
+import { checkedKeyPair } from '../keys/key-pair'
 import { type Algorithm, parseJwk } from '../keys/keys'
 import { publishedKeys } from '../keys/published-keys'
 import type { AnyProfile, TokenTypeOf } from '../profile/profile'
@@ -110,7 +111,9 @@ export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
     kid = jwk.kid
     published = publishedKeys({ privateJwk: { ...jwk, alg }, publicKeys: options.publicKeys })
     let key: Promise<CryptoKey> | undefined
-    signingKey = () => (key ??= importJWK(jwk, alg) as Promise<CryptoKey>)
+    // Imported on first use, with the proof that the private part is the public one's.
+    signingKey = () =>
+      (key ??= checkedKeyPair(jwk, alg, 'privateJwk').then((pair) => pair.privateKey))
   } else if (options.secret !== undefined) {
     alg = options.algorithm ?? 'HS512'
     if (!alg.startsWith('HS')) throw new TypeError(`"secret" cannot sign ${alg}`)

@@ -1,0 +1,41 @@
+import { DatabaseSync } from 'node:sqlite'
+import { Hono } from 'hono'
+import { createApp } from '../src/execution-api/app'
+import { SqliteD1 } from '../src/serve/d1-sqlite'
+import { applyMigrations } from '../src/serve/migrations'
+
+// One cold start, in a process of its own (bench/cold-start.mjs starts one per sample): what the
+// first request costs once the modules are loaded. `hono`: a bare Hono app built and its first
+// `app.fetch` answered. Otherwise the reference Worker's app built (`createApp`) with the private
+// JWK in COLD_JWK and its first request, a token (COLD_TOKEN) verified and a variable read,
+// answered. The database is made and migrated before the clock starts: that is D1's work.
+// Prints one JSON line: { ms, status }.
+
+const [mode = 'hono'] = process.argv.slice(2)
+
+const first = async (): Promise<{ ms: number; status: number }> => {
+  if (mode === 'hono') {
+    const started = performance.now()
+    const app = new Hono()
+    app.get('/', (c) => c.json({ ok: true }))
+    const res = await app.fetch(new Request('http://localhost/'))
+    await res.text()
+    return { ms: performance.now() - started, status: res.status }
+  }
+  const db = new SqliteD1(new DatabaseSync(':memory:'))
+  applyMigrations(db.sqlite, process.env.COLD_MIGRATIONS as string)
+  db.sqlite.exec(`INSERT INTO variables (key, value) VALUES ('cold', '"start"')`)
+  const env = { DB: db.asD1(), JWT_PRIVATE_JWK: process.env.COLD_JWK }
+  const started = performance.now()
+  const app = createApp(env)
+  const res = await app.fetch(
+    new Request('http://localhost/execution/variables/cold', {
+      headers: { authorization: `Bearer ${process.env.COLD_TOKEN}` },
+    }),
+    env,
+  )
+  await res.text()
+  return { ms: performance.now() - started, status: res.status }
+}
+
+console.log(JSON.stringify(await first()))

@@ -1,0 +1,77 @@
+// A cold isolate's first request, on Node: bare Hono's first `app.fetch`, and the reference
+// Worker's app built (`createApp`) with an Ed25519 and an RSA-2048 signing key plus its first
+// request (a token verified, the answer sent), each in a fresh process (bench/cold-start-child.ts),
+// median of `samples`. Target (issue 18): at most 10 ms more than bare Hono.
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { esbuild, outDir } from './build.mjs'
+
+const root = join(outDir, '..', '..')
+const child = join(outDir, 'cold-start-child.mjs')
+export const coldTargetMs = 10
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const keyFor = async (alg) => {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true })
+  const jwk = { ...(await exportJWK(privateKey)), alg, kid: `cold-${alg}` }
+  const now = Math.floor(Date.now() / 1000)
+  const token = await new SignJWT({ scope: 'execution' })
+    .setProtectedHeader({ alg, kid: jwk.kid, typ: 'JWT' })
+    .setSubject(crypto.randomUUID())
+    .setAudience('urn:airflow.apache.org:task')
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + 600)
+    .sign(privateKey)
+  return { jwk, token }
+}
+
+const sample = (mode, env = {}) => {
+  const out = execFileSync(process.execPath, ['--no-warnings', child, mode], {
+    env: { ...process.env, ...env, COLD_MIGRATIONS: join(root, 'migrations') },
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  const { ms, status } = JSON.parse(out.trim().split('\n').at(-1))
+  if (status !== 200) throw new Error(`cold start ${mode} answered ${status}, not 200`)
+  return ms
+}
+
+/** Rows { name, ms, overHono, met } for bare Hono, Ed25519 and RSA-2048; samples interleaved. */
+export const coldStart = async (samples = 5) => {
+  await esbuild.build({
+    entryPoints: [join(root, 'bench', 'cold-start-child.ts')],
+    outfile: child,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    logLevel: 'warning',
+  })
+  const keys = { EdDSA: await keyFor('EdDSA'), RS256: await keyFor('RS256') }
+  const times = { hono: [], EdDSA: [], RS256: [] }
+  for (let i = 0; i < samples; i++) {
+    times.hono.push(sample('hono'))
+    for (const alg of ['EdDSA', 'RS256']) {
+      const { jwk, token } = keys[alg]
+      times[alg].push(sample(alg, { COLD_JWK: JSON.stringify(jwk), COLD_TOKEN: token }))
+    }
+  }
+  const hono = median(times.hono)
+  const row = (name, ms) => ({ name, ms, overHono: ms - hono, met: ms - hono <= coldTargetMs })
+  return [
+    { name: 'bare Hono: first `app.fetch`', ms: hono },
+    row('reference Worker, Ed25519 key: `createApp` + first request', median(times.EdDSA)),
+    row('reference Worker, RSA-2048 key: `createApp` + first request', median(times.RS256)),
+  ]
+}
+
+if (process.argv[1]?.endsWith('cold-start.mjs')) {
+  for (const r of await coldStart()) console.log(r)
+}

@@ -1,6 +1,7 @@
 // `npm run bench`: builds, then runs the same bundle on node, bun and deno, the bench Worker in
-// workerd, the HTTP benchmark on Node and the size report, then a summary of every target across
-// runtimes and algorithms. Prints everything and keeps a copy in bench/.bench-out/results.md
+// workerd, the HTTP benchmark on Node, the package from its tarball (sizes, start-up, imports:
+// bench/package.mjs) and a cold start's first request (bench/cold-start.mjs), then a summary of
+// every target across runtimes and algorithms. Prints everything and keeps a copy in bench/.bench-out/results.md
 // (BENCHMARKS.md is written from one such run). Arguments are passed on: `--quick`, `--alg EdDSA`.
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -19,7 +20,8 @@ const steps = [
   ['deno', ['run', '--allow-all', '--v8-flags=--expose-gc', bundle, ...args]],
   ['node', [join(root, 'bench', 'workerd.mjs'), ...args]],
   ['node', [join(root, 'bench', 'http.mjs'), ...args]],
-  ['node', [join(root, 'bench', 'size.mjs')]],
+  ['node', [join(root, 'bench', 'package.mjs'), ...args]],
+  ['node', [join(root, 'bench', 'cold-start.mjs'), ...args]],
 ]
 
 /** Every target, per runtime: met in how many algorithms, and the range of its ratio. */

@@ -1,0 +1,273 @@
+// The package as a user gets it (issue 18): builds and packs the project (`npm pack`), installs the
+// tarball in a scratch project in a temporary folder, writes minimal Workers on it beside bare
+// Hono, `hono/jwt` and `hono/jwk`, and prints for each: its esbuild --minify gzip -9 size, and its
+// start-up CPU by `wrangler check startup` (the profile's "Active" time, median of 5; with the
+// gzip size of the bundle wrangler would upload); then Node's `await import` of every entry point
+// of the package against importing `hono` (a fresh process each, median). Each target of the issue
+// is printed beside its number with met or missed. Loopback only: the registry serves the install.
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { esbuild, outDir } from './build.mjs'
+import { entryRedirects, workerSources } from './package-workers.mjs'
+
+const root = join(outDir, '..', '..')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` }
+// `--quick`: one start-up run and three imports each, to try the script; the numbers need the full run.
+const quick = process.argv.includes('--quick')
+const startupRuns = quick ? 1 : 5
+const importRuns = quick ? 3 : 7
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const verdict = (met) => (met ? 'met' : '**missed**')
+
+const run = (cmd, args, cwd, timeout = 180_000, extraEnv = {}) => {
+  const result = spawnSync(cmd, args, {
+    cwd,
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+    timeout,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (result.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${result.status ?? result.signal}):
+${result.stdout}
+${result.stderr}`)
+  }
+  return result.stdout
+}
+
+/** Builds dist/ into a copy of the package's files and packs it there (the repo's dist/ is untouched). */
+const pack = (scratch) => {
+  const pkgDir = join(scratch, 'pkg')
+  mkdirSync(pkgDir)
+  for (const file of ['package.json', 'README.md', 'LICENSE']) {
+    copyFileSync(join(root, file), join(pkgDir, file))
+  }
+  run(process.execPath, ['scripts/build.mjs', '--out-dir', join(pkgDir, 'dist')], root)
+  const out = run(
+    'npm',
+    ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch],
+    pkgDir,
+  )
+  const [info] = JSON.parse(out.slice(out.indexOf('[')))
+  return { tarball: join(scratch, info.filename), info }
+}
+
+/** A scratch project with the tarball, hono and the optional peers a user adds for validators. */
+const install = (scratch, tarball) => {
+  const app = join(scratch, 'app')
+  mkdirSync(app)
+  const version = (name) =>
+    pkg.dependencies?.[name] ?? pkg.devDependencies?.[name] ?? pkg.peerDependencies?.[name]
+  const dependencies = { 'hono-scoped-jwt': `file:${tarball}` }
+  for (const name of ['hono', 'zod', '@hono/zod-validator', 'jose']) {
+    if (version(name)) dependencies[name] = version(name)
+  }
+  const manifest = { name: 'bench-scratch', private: true, type: 'module', dependencies }
+  writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2))
+  const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts']
+  run('npm', args, app, 300_000)
+  return app
+}
+
+const sizes = (bytes) => ({ raw: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength })
+
+/** esbuild --minify of one Worker, as wrangler bundles it; with its input bytes by package. */
+const bundle = async (app, entry, plugins = []) => {
+  const result = await esbuild.build({
+    absWorkingDir: app,
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    external: ['cloudflare:*'],
+    minify: true,
+    write: false,
+    metafile: true,
+    plugins,
+    logLevel: 'warning',
+  })
+  const inputs = Object.values(result.metafile.outputs)[0].inputs
+  const packages = {}
+  const modules = {}
+  for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? 'worker source'
+    packages[name] = (packages[name] ?? 0) + bytesInOutput
+    if (name === 'hono-scoped-jwt') modules[file.replace(/.*hono-scoped-jwt\//, '')] = bytesInOutput
+  }
+  return { ...sizes(result.outputFiles[0].contents), packages, modules }
+}
+
+/** `wrangler check startup` in the Worker's folder: "Active" ms and wrangler's bundle gzip KiB. */
+const startup = (dir) => {
+  const out = run(bin('wrangler'), ['check', 'startup'], dir, 180_000, {
+    CI: '1',
+    NO_COLOR: '1',
+    WRANGLER_SEND_METRICS: 'false',
+  })
+  const active = /Active: ([\d.]+) ms/.exec(out)
+  const gzip = /gzip: ([\d.]+) KiB/.exec(out)
+  if (!active || !gzip) throw new Error(`wrangler check startup printed no profile:\n${out}`)
+  return { active: Number(active[1]), uploadGzipKiB: Number(gzip[1]) }
+}
+
+/** Node's `await import(specifier)` in a fresh process, from the scratch project, in ms. */
+const importTime = (app, specifier) => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t)`
+  return Number(run(process.execPath, ['--input-type=module', '-e', script], app).trim())
+}
+
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`
+const breakdown = (packages) =>
+  Object.entries(packages)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, bytes]) => `${name} ${(bytes / 1000).toFixed(1)}`)
+    .join(', ')
+
+const scratch = mkdtempSync(join(tmpdir(), 'hsj-bench-'))
+try {
+  const started = performance.now()
+  const { tarball, info } = pack(scratch)
+  const app = install(scratch, tarball)
+  const installed = JSON.parse(
+    readFileSync(join(app, 'node_modules', 'hono-scoped-jwt', 'package.json'), 'utf8'),
+  )
+  const honoVersion = JSON.parse(
+    readFileSync(join(app, 'node_modules', 'hono', 'package.json'), 'utf8'),
+  ).version
+  const subpaths = Object.keys(installed.exports ?? { '.': {} }).filter(
+    (k) => k !== './package.json',
+  )
+  console.log('## The package, from the tarball\n')
+  console.log(
+    `\`npm pack\`: ${info.filename}, ${info.files.length} files, ${info.size} bytes packed, ${info.unpackedSize} unpacked; ` +
+      `entry points: ${subpaths.map((s) => `\`${s}\``).join(', ')}; installed with hono ${honoVersion} ` +
+      `in a scratch project (${((performance.now() - started) / 1000).toFixed(0)} s).\n`,
+  )
+
+  // The Workers, each in its own folder with a wrangler.toml for `wrangler check startup`.
+  const workers = workerSources(root)
+  const redirects = entryRedirects(root, app, installed)
+  const results = []
+  for (const worker of workers) {
+    const dir = join(app, 'workers', worker.slug)
+    mkdirSync(dir, { recursive: true })
+    if (worker.fromRepository) {
+      // The reference Worker's source from the repository, its library imports (the entry points)
+      // and packages answered by the scratch project's install: bundled here, then by wrangler.
+      await esbuild.build({
+        absWorkingDir: app,
+        entryPoints: [join(root, worker.fromRepository)],
+        outfile: join(dir, 'worker.mjs'),
+        bundle: true,
+        format: 'esm',
+        platform: 'neutral',
+        mainFields: ['module', 'main'],
+        conditions: ['workerd', 'worker', 'browser'],
+        external: ['cloudflare:*'],
+        plugins: [redirects.plugin],
+        logLevel: 'warning',
+      })
+    } else {
+      writeFileSync(join(dir, 'worker.mjs'), worker.source)
+    }
+    writeFileSync(join(dir, 'wrangler.toml'), worker.wrangler)
+    const size = worker.fromRepository
+      ? await bundle(app, join(root, worker.fromRepository), [redirects.plugin])
+      : await bundle(app, join(dir, 'worker.mjs'))
+    const runs = []
+    let uploadGzipKiB = 0
+    for (let i = 0; i < startupRuns; i++) {
+      const measured = startup(dir)
+      runs.push(measured.active)
+      uploadGzipKiB = measured.uploadGzipKiB
+    }
+    results.push({ ...worker, size, active: median(runs), runs, uploadGzipKiB })
+    if (worker.fromRepository) {
+      const fromSource = redirects.sourceFiles()
+      if (fromSource.length) {
+        console.log(
+          `Reference Worker: library files bundled from src/, not from the package: ${fromSource.join(', ')}\n`,
+        )
+      }
+    }
+  }
+
+  const by = Object.fromEntries(results.map((r) => [r.slug, r]))
+  console.log('### Bundle size and start-up\n')
+  console.log(
+    `esbuild --minify (workerd conditions), gzip -9, KB = 1000 bytes; start-up: \`wrangler check startup\`, "Active", median of ${startupRuns} (each run); upload: the gzip size wrangler prints for the bundle it would upload (KiB)\n`,
+  )
+  console.log(
+    '| Worker | minified | gzip | size target | | start-up (runs) | start-up target | | upload gzip |',
+  )
+  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |')
+  const honoJwtStart = by['hono-jwt']?.active
+  for (const r of results) {
+    const sizeTarget = r.sizeTarget ? `≤ ${kb(r.sizeTarget)}` : ''
+    const sizeMet = r.sizeTarget ? verdict(r.size.gzip <= r.sizeTarget) : ''
+    const startTarget = r.startupRatio && honoJwtStart ? r.startupRatio * honoJwtStart : undefined
+    const startCell = startTarget
+      ? `≤ ${r.startupRatio} × hono/jwt = ${startTarget.toFixed(1)} ms`
+      : ''
+    const startMet = startTarget ? verdict(r.active <= startTarget) : ''
+    console.log(
+      `| ${r.name} | ${kb(r.size.raw)} | ${kb(r.size.gzip)} | ${sizeTarget} | ${sizeMet} | ${r.active.toFixed(1)} ms (${r.runs.map((v) => v.toFixed(1)).join(', ')}) | ${startCell} | ${startMet} | ${r.uploadGzipKiB.toFixed(1)} KiB |`,
+    )
+  }
+  console.log('\nMinified bytes by package (KB):\n')
+  for (const r of results) console.log(`- ${r.name}: ${breakdown(r.size.packages)}`)
+  const alone = by['jwtauth-hs256']
+  if (alone) {
+    console.log(
+      `\nThe package's modules in the \`jwtAuth\` alone Worker, minified bytes: ${Object.entries(
+        alone.size.modules,
+      )
+        .sort((a, b) => b[1] - a[1])
+        .map(([file, bytes]) => `${file} ${bytes}`)
+        .join(', ')}`,
+    )
+    const heavy = ['zod', 'jose', '@hono/zod-validator'].filter((p) => alone.size.packages[p])
+    console.log(
+      heavy.length
+        ? `**The \`jwtAuth\` alone Worker contains ${heavy.join(', ')}.**`
+        : 'The `jwtAuth` alone Worker contains neither zod nor jose.',
+    )
+  }
+
+  // Node: `await import` of each entry point against `hono` itself, interleaved, fresh processes.
+  const specifiers = [
+    'hono',
+    'hono/jwt',
+    ...subpaths.map((s) => (s === '.' ? 'hono-scoped-jwt' : `hono-scoped-jwt/${s.slice(2)}`)),
+  ]
+  const times = Object.fromEntries(specifiers.map((s) => [s, []]))
+  for (let i = 0; i < importRuns; i++) {
+    for (const s of specifiers) times[s].push(importTime(app, s))
+  }
+  const hono = median(times.hono)
+  console.log(`\n### Node: \`await import\` in a fresh process (median of ${importRuns})\n`)
+  console.log('| module | time | / `hono` | target | |')
+  console.log('| --- | ---: | ---: | ---: | --- |')
+  for (const s of specifiers) {
+    const ms = median(times[s])
+    const ratio = ms / hono
+    const root = s === 'hono-scoped-jwt'
+    console.log(
+      `| \`${s}\` | ${ms.toFixed(1)} ms | ${ratio.toFixed(2)} | ${root ? '≤ 1.5' : ''} | ${root ? verdict(ratio <= 1.5) : ''} |`,
+    )
+  }
+  console.log()
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}

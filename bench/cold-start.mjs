@@ -39,13 +39,16 @@ const sample = (mode, env = {}) => {
     encoding: 'utf8',
     timeout: 60_000,
   })
-  const { ms, status } = JSON.parse(out.trim().split('\n').at(-1))
+  const { ms, cpu, status } = JSON.parse(out.trim().split('\n').at(-1))
   if (status !== 200) throw new Error(`cold start ${mode} answered ${status}, not 200`)
-  return ms
+  return { ms, cpu }
 }
 
-/** Rows { name, ms, overHono, met } for bare Hono, Ed25519 and RSA-2048; samples interleaved. */
-export const coldStart = async (samples = 5) => {
+/**
+ * Rows { name, ms, cpu, overHono, cpuOverHono, met } for bare Hono, Ed25519 and RSA-2048, samples
+ * interleaved; the target is judged on wall time, as the issue states it.
+ */
+export const coldStart = async (samples = 7) => {
   await esbuild.build({
     entryPoints: [join(root, 'bench', 'cold-start-child.ts')],
     outfile: child,
@@ -64,12 +67,18 @@ export const coldStart = async (samples = 5) => {
       times[alg].push(sample(alg, { COLD_JWK: JSON.stringify(jwk), COLD_TOKEN: token }))
     }
   }
-  const hono = median(times.hono)
-  const row = (name, ms) => ({ name, ms, overHono: ms - hono, met: ms - hono <= coldTargetMs })
+  const of = (list, what) => median(list.map((t) => t[what]))
+  const hono = { ms: of(times.hono, 'ms'), cpu: of(times.hono, 'cpu') }
+  const row = (name, list) => {
+    const ms = of(list, 'ms')
+    const cpu = of(list, 'cpu')
+    const overHono = ms - hono.ms
+    return { name, ms, cpu, overHono, cpuOverHono: cpu - hono.cpu, met: overHono <= coldTargetMs }
+  }
   return [
-    { name: 'bare Hono: first `app.fetch`', ms: hono },
-    row('reference Worker, Ed25519 key: `createApp` + first request', median(times.EdDSA)),
-    row('reference Worker, RSA-2048 key: `createApp` + first request', median(times.RS256)),
+    { name: 'bare Hono: first `app.fetch`', ...hono },
+    row('reference Worker, Ed25519 key: `createApp` + first request', times.EdDSA),
+    row('reference Worker, RSA-2048 key: `createApp` + first request', times.RS256),
   ]
 }
 
@@ -78,13 +87,15 @@ if (process.argv[1]?.endsWith('cold-start.mjs')) {
   console.log(
     `### Cold start on Node: the first request in a fresh process (median of ${samples})\n`,
   )
-  console.log('| | time | minus bare Hono | target | |')
-  console.log('| --- | ---: | ---: | ---: | --- |')
+  console.log('| | wall time | minus bare Hono | target | | CPU time | minus bare Hono |')
+  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: |')
+  const ms = (value) => (value === undefined ? '' : `${value.toFixed(1)} ms`)
   for (const r of await coldStart(samples)) {
-    const over = r.overHono === undefined ? '' : `${r.overHono.toFixed(1)} ms`
     const target = r.overHono === undefined ? '' : `≤ ${coldTargetMs} ms`
     const met = r.met === undefined ? '' : r.met ? 'met' : '**missed**'
-    console.log(`| ${r.name} | ${r.ms.toFixed(1)} ms | ${over} | ${target} | ${met} |`)
+    console.log(
+      `| ${r.name} | ${ms(r.ms)} | ${ms(r.overHono)} | ${target} | ${met} | ${ms(r.cpu)} | ${ms(r.cpuOverHono)} |`,
+    )
   }
   console.log()
 }

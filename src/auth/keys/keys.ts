@@ -101,14 +101,23 @@ export const parseJwk = (value: JWK | string, option: string): JWK => {
     try {
       jwk = JSON.parse(value)
     } catch {}
+    if (passed.has(value)) return jwk as JWK
   }
   if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) {
     throw new TypeError(`"${option}" must be a JWK object or its JSON text`)
   }
   const problem = jwkProblem(jwk as JWK, true)
   if (problem) throw new TypeError(`"${option}" ${problem}`)
+  if (typeof value === 'string') {
+    if (passed.size >= 8) passed.clear()
+    passed.add(value)
+  }
   return jwk as JWK
 }
+
+// JWK texts already checked: a Worker hands one key's text to the issuer, its key set and the
+// middleware, and each parses it; the checks run once. Text, not objects, which can change.
+const passed = new Set<string>()
 
 /** The public half of a private JWK: every private member removed. */
 export const toPublicJwk = (jwk: JWK): JWK => {

@@ -3,7 +3,8 @@
 // the ratios against the targets, then the cache's heap growth over 100,000 tokens.
 //   node bench/.bench-out/run.mjs [--quick] [--alg EdDSA]
 import { measure } from 'mitata'
-import { createIssuer, createVerifier, TokenCache } from '../src/index'
+import { createVerifier, TokenCache } from '../src/index'
+import { createIssuer } from '../src/mint'
 import { median, report, spreadOf, type Timings } from './report'
 import { algorithms, type BenchAlg, scenariosFor } from './scenarios'
 

@@ -11,7 +11,6 @@ import { jwt } from 'hono/jwt'
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify } from 'jose'
 import { checkToken, headerCache } from '../src/auth/token/gate'
 import {
-  createIssuer,
   createVerifier,
   defineGroup,
   defineRoute,
@@ -20,6 +19,7 @@ import {
   routeTable,
   type VerifyOptions,
 } from '../src/index'
+import { createIssuer } from '../src/mint'
 
 export const algorithms = ['HS256', 'EdDSA', 'ES256', 'RS256'] as const
 export type BenchAlg = (typeof algorithms)[number]

@@ -1,12 +1,6 @@
 import { Hono } from 'hono'
-import {
-  createIssuer,
-  currentToken,
-  defineGroup,
-  defineRoute,
-  jwtAuth,
-  routeTable,
-} from 'hono-scoped-jwt'
+import { currentToken, defineGroup, defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { createIssuer } from 'hono-scoped-jwt/mint'
 import * as z from 'zod'
 
 export const makeApp = (privateJwk: string) => {

@@ -1,7 +1,9 @@
 // The README's example is this repository's test/readme-example.ts, verbatim: tsc checks it, this runs it.
+
+import { accessTokenProfile } from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import readme from '../README.md?raw'
-import { accessTokenProfile, createIssuer, generateSigningJwk } from '../src/index'
 import { makeApi } from './readme-api-example'
 import apiExample from './readme-api-example.ts?raw'
 import { makeApp } from './readme-example'

@@ -1,15 +1,10 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import {
-  createIssuer,
-  type JwtAuth,
-  jwtAuth,
-  KeysUnavailableError,
-  type OpenApiDocument,
-  openApiDocument,
-  type RouteNode,
-  routeTable,
-} from '../index'
+// The library by its entry points, as a user's Worker imports it (`hono-scoped-jwt`, `…/mint`,
+// `…/openapi`): the repository checks that these entries suffice for the reference Worker.
+import { type JwtAuth, jwtAuth, KeysUnavailableError, type RouteNode, routeTable } from '../index'
+import { createIssuer } from '../mint'
+import { type OpenApiDocument, openApiDocument } from '../openapi'
 import { apiVersion, apiVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'

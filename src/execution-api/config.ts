@@ -1,6 +1,8 @@
 import type { JWK } from 'jose'
-import type { Algorithm, IssuerOptions, VerifyOptions } from '../index'
-import { defaultAudience, publishedKeys } from '../index'
+import { defaultAudience } from '../airflow'
+import type { Algorithm, VerifyOptions } from '../index'
+import { publishedKeys } from '../index'
+import type { IssuerOptions } from '../mint'
 
 /** The Worker's bindings (contract §2). Secrets and vars arrive as strings, or not at all. */
 export interface ExecutionBindings {

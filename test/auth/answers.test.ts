@@ -1,7 +1,8 @@
 // Every row of contract §3, through a mounted table.
 import { Hono } from 'hono'
+import { defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { createIssuer } from 'hono-scoped-jwt/mint'
 import { describe, expect, it } from 'vitest'
-import { createIssuer, defineRoute, jwtAuth, routeTable } from '../../src/index'
 import { audience, bearer, claims, makeKeys, now, tiId } from './helpers'
 
 const keys = await makeKeys()

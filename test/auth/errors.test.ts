@@ -1,7 +1,7 @@
 // Errors are HTTPExceptions with stable codes: apps can branch on them in app.onError.
 import { Hono } from 'hono'
+import { AuthError, defineRoute, routeTable } from 'hono-scoped-jwt'
 import { describe, expect, it } from 'vitest'
-import { AuthError, defineRoute, routeTable } from '../../src/index'
 import { bearer, claims, countingAuth, makeKeys, tiId } from './helpers'
 
 const keys = await makeKeys()

@@ -1,20 +1,18 @@
 // Keys and apps for the library's tests: keys are generated at test time, never checked in.
 import { Hono } from 'hono'
-import { importJWK, type JWK, SignJWT } from 'jose'
 import {
   type Algorithm,
-  createIssuer,
   defineGroup,
   defineRoute,
-  generateSigningJwk,
-  type Issuer,
   type JwtAuth,
   jwtAuth,
   type RouteNode,
   type RouteTableOptions,
   routeTable,
   type VerifyOptions,
-} from '../../src/index'
+} from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk, type Issuer } from 'hono-scoped-jwt/mint'
+import { importJWK, type JWK, SignJWT } from 'jose'
 
 export const audience = 'urn:airflow.apache.org:task'
 export const tiId = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'

@@ -1,5 +1,5 @@
+import { defineGroup, defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
 import { describe, expect, it } from 'vitest'
-import { defineGroup, defineRoute, jwtAuth, routeTable } from '../../src/index'
 import {
   bearer,
   claims,

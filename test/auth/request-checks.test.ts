@@ -2,9 +2,9 @@
 // method the path does not serve (405 with Allow), a JSON route without a JSON Content-Type (415),
 // and the tables it refuses to build (exchange without an issuer, a bad bodyLimit).
 import { Hono } from 'hono'
+import { defineGroup, defineRoute, routeTable } from 'hono-scoped-jwt'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { defineGroup, defineRoute, routeTable } from '../../src/index'
 import { bearer, claims, countingAuth, makeKeys, seedTable } from './helpers'
 
 const keys = await makeKeys()

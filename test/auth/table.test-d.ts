@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
 import { hc } from 'hono/client'
+import { defineGroup, defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import type { TIToken } from 'hono-scoped-jwt/airflow'
 import { describe, expectTypeOf, test } from 'vitest'
 import { z } from 'zod'
-import { defineGroup, defineRoute, jwtAuth, routeTable, type TIToken } from '../../src/index'
 
 const auth = jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'] })
 

@@ -1,21 +1,21 @@
 // The opt-in verified-token cache: bounds (entries, life), re-checks on hit, rotation, and that
 // failures are never remembered. Verifications are counted through a `getKey` that counts lookups.
 import { Hono } from 'hono'
-import { importJWK, type JWK, SignJWT } from 'jose'
-import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   createVerifier,
   defineRoute,
   ExpiredTokenError,
-  generateSigningJwk,
   InvalidTokenError,
   jwtAuth,
   type KeySetEvents,
   routeTable,
-  type TIToken,
   TokenCache,
   type VerifyOptions,
-} from '../../src/index'
+} from 'hono-scoped-jwt'
+import type { TIToken } from 'hono-scoped-jwt/airflow'
+import { generateSigningJwk } from 'hono-scoped-jwt/mint'
+import { importJWK, type JWK, SignJWT } from 'jose'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
 const audience = 'urn:airflow.apache.org:task'
 const sub = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'

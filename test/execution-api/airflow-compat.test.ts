@@ -1,4 +1,5 @@
 import { SELF } from 'cloudflare:test'
+import { createVerifier } from 'hono-scoped-jwt'
 import {
   decodeJwt,
   decodeProtectedHeader,
@@ -10,7 +11,6 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
 import { ConfigError, loadConfig } from '../../src/execution-api/config'
-import { createVerifier } from '../../src/index'
 import { bindings, call, queue, runBody, setup, tiPath } from './helpers'
 
 // What a stock Airflow sends and mints, against the Worker: its API version header, and tokens

@@ -1,8 +1,13 @@
 import { env } from 'cloudflare:workers'
+import {
+  createIssuer,
+  generateSigningJwk,
+  type Issuer,
+  type MintOptions,
+} from 'hono-scoped-jwt/mint'
 import { createApp } from '../../src/execution-api/app'
 import type { ExecutionBindings } from '../../src/execution-api/config'
 import { type QueueRequest, queueTaskInstance } from '../../src/execution-api/store/task-instances'
-import { createIssuer, generateSigningJwk, type Issuer, type MintOptions } from '../../src/index'
 
 /** A signing key made at test time, shared by the files of one worker. */
 export const jwk = await generateSigningJwk('EdDSA')

@@ -1,10 +1,11 @@
 import { env } from 'cloudflare:workers'
 import { Hono } from 'hono'
+import { jwtAuth, publishedKeys } from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import type { JWK } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
 import { ConfigError, type ExecutionBindings, loadConfig } from '../../src/execution-api/config'
-import { createIssuer, generateSigningJwk, jwtAuth, publishedKeys } from '../../src/index'
 
 // Key rotation through the Worker's bindings (README "Rotating keys"): several keys published, one
 // signing, the verifier trusting exactly the published set; the previous shared secret's window.

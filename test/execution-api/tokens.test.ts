@@ -1,6 +1,6 @@
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { decodeJwt } from 'jose'
 import { describe, expect, it, vi } from 'vitest'
-import { createIssuer, generateSigningJwk } from '../../src/index'
 import { call, queue, runBody, running, setup, tiPath, tokenFor } from './helpers'
 
 const ctx = setup()

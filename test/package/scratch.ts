@@ -4,14 +4,8 @@
 
 /** Runs in Node, Bun, Deno and workerd; requests go to `app.request`, no server needed. */
 export const checkModule = `import { Hono } from 'hono'
-import {
-  createIssuer,
-  defineGroup,
-  defineRoute,
-  generateSigningJwk,
-  jwtAuth,
-  routeTable,
-} from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { createTaskClient } from 'hono-scoped-jwt/client'
 
 const claimsOf = (token) =>
@@ -99,7 +93,9 @@ const worker :Workerd.Worker = (
 
 /** Type-checked with \`module: nodenext\`: the published .d.ts files resolve as a Node project sees them. */
 export const typesModule = `import { Hono } from 'hono'
-import { createIssuer, defineGroup, defineRoute, jwtAuth, routeTable, type TokenType } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { createIssuer } from 'hono-scoped-jwt/mint'
+import { type TokenType } from 'hono-scoped-jwt/airflow'
 import { createTaskClient, type TaskClientOptions } from 'hono-scoped-jwt/client'
 
 const types: TokenType[] = ['execution', 'workload']

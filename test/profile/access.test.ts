@@ -1,18 +1,11 @@
 // The access token profile policed per route: required scopes through nested groups, token types
 // with a relaxed child, ownership by a path parameter, anyOf, checkers, cookies and other headers.
 import { Hono } from 'hono'
+import { accessTokenProfile, anyOf, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { importJWK, SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import {
-  accessTokenProfile,
-  anyOf,
-  createIssuer,
-  generateSigningJwk,
-  jwtAuth,
-  routeBuilders,
-  routeTable,
-} from '../../src/index'
 
 const now = () => Math.floor(Date.now() / 1000)
 const audience = 'https://api.example.com'

@@ -3,16 +3,16 @@
 import { createSigner } from 'fast-jwt'
 import { Hono } from 'hono'
 import { sign as honoSign } from 'hono/jwt'
-import jsonwebtoken from 'jsonwebtoken'
-import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import {
   accessTokenProfile,
   defineGroup,
   jwtAuth,
   routeBuilders,
   routeTable,
-} from '../../src/index'
+} from 'hono-scoped-jwt'
+import jsonwebtoken from 'jsonwebtoken'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 
 const now = () => Math.floor(Date.now() / 1000)
 

@@ -1,16 +1,15 @@
 import { Hono } from 'hono'
-import { describe, expectTypeOf, test } from 'vitest'
-import { z } from 'zod'
 import {
   accessTokenProfile,
   currentToken,
   jwtAuth,
   routeBuilders,
   routeTable,
-  type TIToken,
-  taskInstanceProfile,
   withClaims,
-} from '../../src/index'
+} from 'hono-scoped-jwt'
+import { type TIToken, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { describe, expectTypeOf, test } from 'vitest'
+import { z } from 'zod'
 
 const profile = accessTokenProfile({
   claims: z.object({ org: z.string(), roles: z.array(z.string()) }),

@@ -1,17 +1,11 @@
 // The task instance profile through the generic pieces: self: scopes compare as UUIDs, a claims
 // schema added with withClaims checks and types extra claims, and the issuer honours it.
 import { Hono } from 'hono'
+import { jwtAuth, routeBuilders, routeTable, withClaims } from 'hono-scoped-jwt'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import {
-  createIssuer,
-  generateSigningJwk,
-  jwtAuth,
-  routeBuilders,
-  routeTable,
-  taskInstanceProfile,
-  withClaims,
-} from '../../src/index'
 
 const id = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'
 let jwk: Awaited<ReturnType<typeof generateSigningJwk>>

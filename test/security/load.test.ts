@@ -2,9 +2,9 @@
 // mounted route table in workerd: every answer right, one verification per request, no token or
 // memo shared between requests.
 import { Hono } from 'hono'
+import { defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
 import { importJWK } from 'jose'
 import { expect, it } from 'vitest'
-import { defineRoute, jwtAuth, routeTable } from '../../src/index'
 import { claims, ed25519Signer } from './helpers'
 
 const signer = await ed25519Signer()

@@ -2,20 +2,19 @@
 // key checks at creation, the gate, the table, the refresh, the client and the token cache.
 import { Hono } from 'hono'
 import type { HTTPException } from 'hono/http-exception'
+import {
+  createVerifier,
+  defineGroup,
+  defineRoute,
+  jwtAuth,
+  routeTable,
+  TokenCache,
+} from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { decodeJwt, importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { canonicalToken } from '../../src/auth/verify/cache'
 import { createTaskClient } from '../../src/client/index'
-import {
-  createIssuer,
-  createVerifier,
-  defineGroup,
-  defineRoute,
-  generateSigningJwk,
-  jwtAuth,
-  routeTable,
-  TokenCache,
-} from '../../src/index'
 import { otherTiId } from '../auth/helpers'
 import { appWith, b64u, bearer, claims, ed25519Signer, hs256, tiId } from './helpers'
 

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import type { HTTPException } from 'hono/http-exception'
+import { accessTokenProfile, jwtAuth } from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { afterEach, describe, expect, it } from 'vitest'
-import { accessTokenProfile, createIssuer, generateSigningJwk, jwtAuth } from '../../src/index'
 import { b64u, bearer, tiId } from './helpers'
 
 // Issue 19, item 1: one RSA key with a huge modulus in a key set held the event loop for seconds

@@ -56,18 +56,22 @@ const bytesOf = (value: bigint, size: number) => {
 
 // ECDSA signature length in base64url characters → the curve order that bounds `s`, and half of
 // it, as bytes: a cache hit compares and subtracts bytes, never BigInts.
-const ecdsaOrders = new Map<number, { alg: string; size: number; n: Uint8Array; half: Uint8Array }>(
-  (
-    [
-      [86, 'ES256', 'P-256', 32],
-      [128, 'ES384', 'P-384', 48],
-      [176, 'ES512', 'P-521', 66],
-    ] as const
-  ).map(([length, alg, crv, size]) => {
-    const n = nistCurves[crv]?.n as bigint
-    return [length, { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) }]
-  }),
-)
+type EcdsaOrder = { alg: string; size: number; n: Uint8Array; half: Uint8Array }
+let orders: Map<number, EcdsaOrder> | undefined
+// Built on the first cached token, not when the module loads.
+const ecdsaOrders = () =>
+  (orders ??= new Map<number, EcdsaOrder>(
+    (
+      [
+        [86, 'ES256', 'P-256', 32],
+        [128, 'ES384', 'P-384', 48],
+        [176, 'ES512', 'P-521', 66],
+      ] as const
+    ).map(([length, alg, crv, size]) => {
+      const n = nistCurves[crv]?.n as bigint
+      return [length, { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) }]
+    }),
+  ))
 
 // Compares two big-endian byte strings of one length: negative, zero or positive.
 const compare = (a: Uint8Array, b: Uint8Array) => {
@@ -104,7 +108,7 @@ const algOf = (segment: string) => {
  */
 export const canonicalToken = (token: string): string => {
   const dot = token.lastIndexOf('.')
-  const order = ecdsaOrders.get(token.length - dot - 1)
+  const order = ecdsaOrders().get(token.length - dot - 1)
   if (!order || algOf(token.slice(0, token.indexOf('.'))) !== order.alg) return token
   const signature = decodeBase64url(token.slice(dot + 1))
   if (!signature) return token

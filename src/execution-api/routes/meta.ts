@@ -1,5 +1,6 @@
 import * as z from 'zod'
-import type { Issuer, OpenApiDocument } from '../../index'
+import type { Issuer } from '../../mint'
+import type { OpenApiDocument } from '../../openapi'
 import { defineRoute } from './builders'
 
 // Routes that need no token and never read the Authorization header.

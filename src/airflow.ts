@@ -1,0 +1,11 @@
+// `hono-scoped-jwt/airflow`: Airflow's task instance tokens (the Execution API's profile, its
+// audience and realm) and their zod schema (built on first call; zod is a peer). Re-exports only.
+export {
+  type TaskInstanceProfile,
+  type TIToken,
+  type TokenType,
+  taskInstanceProfile,
+  tokenTypes,
+} from './auth/profile/task-instance'
+export { tiClaimsSchema } from './auth/profile/task-instance-schema'
+export { defaultAudience, defaultRealm } from './auth/verify/verify'

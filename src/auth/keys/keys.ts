@@ -178,6 +178,7 @@ const localKey = (
   entry: JWK | CryptoKeyEntry,
   option: string,
   algorithms: readonly string[],
+  checked = false,
 ): LocalKey => {
   if (entry && 'key' in entry && typeof entry.key === 'object') {
     const { key, alg, kid } = entry as CryptoKeyEntry
@@ -186,7 +187,8 @@ const localKey = (
     return { alg, kid, key: once(() => checkedCryptoKey(key)) }
   }
   const jwk = entry as JWK
-  const problem = jwkProblem(jwk)
+  // The public half of a private JWK `parseJwk` has checked needs no second pass.
+  const problem = checked ? undefined : jwkProblem(jwk)
   if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
   const alg = typeof jwk.alg === 'string' ? jwk.alg : derivedAlg(jwk, algorithms, option)
   return { alg, kid: jwk.kid, key: once(() => importPublicJwk(jwk as JsonWebKey, alg)) }
@@ -203,7 +205,7 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
   const locals: LocalKey[] = []
   if (options.privateJwk) {
     const jwk = parseJwk(options.privateJwk, 'privateJwk')
-    const local = localKey(toPublicJwk(jwk), 'privateJwk', algorithms)
+    const local = localKey(toPublicJwk(jwk), 'privateJwk', algorithms, true)
     // The public half verifies only once the private part is proven its own (key-pair.ts).
     if (jwk.d !== undefined) {
       local.key = once(async () => (await checkedKeyPair(jwk, local.alg, 'privateJwk')).publicKey)

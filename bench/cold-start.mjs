@@ -45,8 +45,9 @@ const sample = (mode, env = {}) => {
 }
 
 /**
- * Rows { name, ms, cpu, overHono, cpuOverHono, met } for bare Hono, Ed25519 and RSA-2048, samples
- * interleaved; the target is judged on wall time, as the issue states it.
+ * Rows { name, ms, cpu, overHono, cpuOverHono, met, cpuMet } for bare Hono, Ed25519 and RSA-2048,
+ * samples interleaved; the target judged on wall time, as the issue states it, and on the main
+ * thread's CPU time, which other processes on a shared machine do not inflate.
  */
 export const coldStart = async (samples = 7) => {
   await esbuild.build({
@@ -73,7 +74,16 @@ export const coldStart = async (samples = 7) => {
     const ms = of(list, 'ms')
     const cpu = of(list, 'cpu')
     const overHono = ms - hono.ms
-    return { name, ms, cpu, overHono, cpuOverHono: cpu - hono.cpu, met: overHono <= coldTargetMs }
+    const cpuOverHono = cpu - hono.cpu
+    return {
+      name,
+      ms,
+      cpu,
+      overHono,
+      cpuOverHono,
+      met: overHono <= coldTargetMs,
+      cpuMet: cpuOverHono <= coldTargetMs,
+    }
   }
   return [
     { name: 'bare Hono: first `app.fetch`', ...hono },
@@ -87,14 +97,16 @@ if (process.argv[1]?.endsWith('cold-start.mjs')) {
   console.log(
     `### Cold start on Node: the first request in a fresh process (median of ${samples})\n`,
   )
-  console.log('| | wall time | minus bare Hono | target | | CPU time | minus bare Hono |')
-  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: |')
+  console.log(
+    '| | wall time | minus bare Hono | target | | main-thread CPU | minus bare Hono | target | |',
+  )
+  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |')
   const ms = (value) => (value === undefined ? '' : `${value.toFixed(1)} ms`)
   for (const r of await coldStart(samples)) {
     const target = r.overHono === undefined ? '' : `≤ ${coldTargetMs} ms`
-    const met = r.met === undefined ? '' : r.met ? 'met' : '**missed**'
+    const verdict = (met) => (met === undefined ? '' : met ? 'met' : '**missed**')
     console.log(
-      `| ${r.name} | ${ms(r.ms)} | ${ms(r.overHono)} | ${target} | ${met} | ${ms(r.cpu)} | ${ms(r.cpuOverHono)} |`,
+      `| ${r.name} | ${ms(r.ms)} | ${ms(r.overHono)} | ${target} | ${verdict(r.met)} | ${ms(r.cpu)} | ${ms(r.cpuOverHono)} | ${target} | ${verdict(r.cpuMet)} |`,
     )
   }
   console.log()

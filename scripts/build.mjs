@@ -27,7 +27,8 @@ const allowed = new Set([
   ...Object.keys(pkg.peerDependencies ?? {}),
 ])
 
-// Each entry point (its file under dist/) and the packages other than hono it may reach.
+// Each entry point (its file under dist/) and the packages other than hono it may reach; the
+// command reaches none (WebCrypto only: it runs from the installed package alone).
 const entryPackages = {
   'index.js': [],
   'mint.js': ['jose'],
@@ -35,7 +36,7 @@ const entryPackages = {
   'openapi.js': ['zod'],
   'zod.js': [],
   'client/index.js': [],
-  'bin/hono-scoped-jwt.js': ['jose'],
+  'bin/hono-scoped-jwt.js': [],
 }
 
 // Files under `dir` named `*suffix` (`.ts` leaves out `.d.ts`).
@@ -44,7 +45,8 @@ const filesUnder = (dir, suffix) =>
     .map((name) => join(dir, String(name)))
     .filter((path) => path.endsWith(suffix) && (suffix === '.d.ts' || !path.endsWith('.d.ts')))
 
-// The library: the entry files and every module under src/auth and src/client; never the Worker.
+// The library: the entry files (with the client and the command) and every module under src/auth;
+// never the Worker.
 const sources = [
   ...Object.keys(entryPackages).map((file) => join(root, 'src', file.replace(/\.js$/, '.ts'))),
   ...filesUnder(join(root, 'src', 'auth'), '.ts'),
@@ -132,6 +134,7 @@ for (const [entry, may] of Object.entries(entryPackages)) {
   if (extra.length) throw new Error(`entry ${entry} reaches ${extra.join(', ')}`)
 }
 chmodSync(join(dist, 'bin', 'hono-scoped-jwt.js'), 0o755)
+const shown = relative(root, dist).startsWith('..') ? dist : relative(root, dist)
 console.log(
-  `built ${relative(root, dist)}/: ${graph.size} modules, entries ${Object.keys(entryPackages).join(', ')}`,
+  `built ${shown}/: ${graph.size} modules, entries ${Object.keys(entryPackages).join(', ')}`,
 )

@@ -1,6 +1,9 @@
 // `hono-scoped-jwt/airflow`: Airflow's task instance tokens (the Execution API's profile, its
-// audience and realm) and their zod schema (built on first call; zod is a peer). Re-exports only.
+// audience and realm), route builders typed for them, and their zod schema (built on first call;
+// zod is a peer). Re-exports only.
 export {
+  defaultAudience,
+  defaultRealm,
   type TaskInstanceProfile,
   type TIToken,
   type TokenType,
@@ -8,4 +11,4 @@ export {
   tokenTypes,
 } from './auth/profile/task-instance'
 export { tiClaimsSchema } from './auth/profile/task-instance-schema'
-export { defaultAudience, defaultRealm } from './auth/verify/verify'
+export { defineGroup, defineRoute } from './auth/table/task-instance-routes'

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose'
-import { defaultAudience } from '../airflow'
+import { defaultAudience, type TaskInstanceProfile, taskInstanceProfile } from '../airflow'
 import type { Algorithm, VerifyOptions } from '../index'
 import { publishedKeys } from '../index'
 import type { IssuerOptions } from '../mint'
@@ -28,9 +28,9 @@ export interface ExecutionBindings {
 /** What the bindings mean, checked once per isolate. */
 export interface ExecutionConfig {
   /** How tokens verify; `undefined` when no key is configured (authenticated routes answer 503). */
-  verify: VerifyOptions | undefined
+  verify: VerifyOptions<TaskInstanceProfile> | undefined
   /** How tokens are minted; `undefined` without a private key or secret (no exchange, no refresh). */
-  issuer: IssuerOptions | undefined
+  issuer: IssuerOptions<TaskInstanceProfile> | undefined
   /** Why there is no key, naming the bindings to set. */
   missingKey: string | undefined
   multiTeam: boolean
@@ -251,6 +251,7 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
   return {
     verify: hasKey
       ? {
+          profile: taskInstanceProfile,
           algorithms: [...algorithms],
           privateJwk: jwk?.text,
           ...(extraKeys.length ? { publicKeys: extraKeys } : {}),
@@ -265,6 +266,7 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
     issuer:
       jwk || secret
         ? {
+            profile: taskInstanceProfile,
             privateJwk: jwk?.text,
             ...(extraKeys.length ? { publicKeys: extraKeys } : {}),
             secret: jwk ? undefined : secret,

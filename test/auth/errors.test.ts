@@ -1,6 +1,8 @@
 // Errors are HTTPExceptions with stable codes: apps can branch on them in app.onError.
+
 import { Hono } from 'hono'
-import { AuthError, defineRoute, routeTable } from 'hono-scoped-jwt'
+import { AuthError, routeTable } from 'hono-scoped-jwt'
+import { defineRoute } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
 import { bearer, claims, countingAuth, makeKeys, tiId } from './helpers'
 

@@ -1,9 +1,8 @@
 // Keys and apps for the library's tests: keys are generated at test time, never checked in.
+
 import { Hono } from 'hono'
 import {
   type Algorithm,
-  defineGroup,
-  defineRoute,
   type JwtAuth,
   jwtAuth,
   type RouteNode,
@@ -11,6 +10,12 @@ import {
   routeTable,
   type VerifyOptions,
 } from 'hono-scoped-jwt'
+import {
+  defineGroup,
+  defineRoute,
+  type TaskInstanceProfile,
+  taskInstanceProfile,
+} from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk, type Issuer } from 'hono-scoped-jwt/mint'
 import { importJWK, type JWK, SignJWT } from 'jose'
 
@@ -22,7 +27,7 @@ export const now = () => Math.floor(Date.now() / 1000)
 export interface TestKeys {
   jwk: JWK
   alg: Algorithm
-  issuer: Issuer
+  issuer: Issuer<TaskInstanceProfile>
   /** Signs arbitrary claims and header with the test key: for tokens the issuer would never mint. */
   sign: (claims: Record<string, unknown>, header?: Record<string, unknown>) => Promise<string>
 }
@@ -32,7 +37,7 @@ export const makeKeys = async (
 ): Promise<TestKeys> => {
   const jwk = await generateSigningJwk(alg)
   const privateKey = await importJWK(jwk, alg)
-  const issuer = createIssuer({ privateJwk: jwk })
+  const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
   const sign = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) =>
     new SignJWT(claims).setProtectedHeader({ alg, kid: jwk.kid, ...header }).sign(privateKey)
   return { jwk, alg, issuer, sign }
@@ -47,10 +52,14 @@ export const claims = (overrides: Record<string, unknown> = {}, age = 0, lifetim
 export const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
 
 /** An auth middleware on the test key that counts how many times a key was looked up. */
-export const countingAuth = (keys: TestKeys, options: Partial<VerifyOptions> = {}) => {
+export const countingAuth = (
+  keys: TestKeys,
+  options: Partial<VerifyOptions<TaskInstanceProfile>> = {},
+) => {
   const key = importJWK({ ...keys.jwk, d: undefined }, keys.alg)
   const counter = { verifications: 0 }
-  const auth: JwtAuth = jwtAuth({
+  const auth: JwtAuth<TaskInstanceProfile> = jwtAuth({
+    profile: taskInstanceProfile,
     algorithms: [keys.alg],
     getKey: async () => {
       counter.verifications++
@@ -93,5 +102,7 @@ export const seedTable = () =>
     ],
   })
 
-export const mountApp = <N extends RouteNode>(table: N, options: RouteTableOptions) =>
-  routeTable(table, options as RouteTableOptions & never).mount(new Hono())
+export const mountApp = <N extends RouteNode>(
+  table: N,
+  options: RouteTableOptions<TaskInstanceProfile>,
+) => routeTable(table, options as RouteTableOptions & never).mount(new Hono())

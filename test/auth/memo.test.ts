@@ -1,6 +1,8 @@
 // One verification per request, however many layers ask; none shared between requests.
+
 import { Hono } from 'hono'
-import { defineGroup, defineRoute, routeTable } from 'hono-scoped-jwt'
+import { routeTable } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
 import { bearer, claims, countingAuth, makeKeys, tiId } from './helpers'
 

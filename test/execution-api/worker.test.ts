@@ -1,5 +1,6 @@
 import { SELF } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
@@ -108,6 +109,7 @@ describe('keys and settings from bindings', () => {
     const id = await queue()
     const { createIssuer } = await import('hono-scoped-jwt/mint')
     const issuer = createIssuer({
+      profile: taskInstanceProfile,
       privateJwk: testEnv.JWT_PRIVATE_JWK,
       audience: 'second',
       issuer: 'https://scheduler',

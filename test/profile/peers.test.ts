@@ -58,7 +58,12 @@ describe('tokens from other libraries', () => {
   it("hono/jwt's sign (HS256, {sub, exp})", async () => {
     const secret = 'a-hono-jwt-secret-of-at-least-32-bytes!!'
     const token = await honoSign({ sub: 'alice', exp: now() + 60 }, secret, 'HS256')
-    const auth = jwtAuth({ secret, algorithms: ['HS256'], profile: accessTokenProfile() })
+    const auth = jwtAuth({
+      secret,
+      algorithms: ['HS256'],
+      audience: false,
+      profile: accessTokenProfile(),
+    })
     const res = await whoami(auth).request('/me', {
       headers: { authorization: `Bearer ${token}` },
     })

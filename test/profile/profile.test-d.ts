@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { type Env, Hono } from 'hono'
 import {
   accessTokenProfile,
   currentToken,
@@ -7,7 +7,11 @@ import {
   routeTable,
   withClaims,
 } from 'hono-scoped-jwt'
-import { type TIToken, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import {
+  type TaskInstanceProfile,
+  type TIToken,
+  taskInstanceProfile,
+} from 'hono-scoped-jwt/airflow'
 import { describe, expectTypeOf, test } from 'vitest'
 import { z } from 'zod'
 
@@ -68,7 +72,7 @@ describe('typed claims from the schema', () => {
   })
 
   test('the task instance profile keeps TIToken on c.var.tiToken', () => {
-    const ti = routeBuilders()
+    const ti = routeBuilders<Env, TaskInstanceProfile>()
     ti.defineRoute({
       method: 'get',
       path: '/x',

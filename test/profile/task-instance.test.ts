@@ -16,7 +16,7 @@ const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}`
 
 describe('self: under the task profile', () => {
   it('compares as UUIDs, as ti:self does, with its own refusal', async () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'] })
+    const auth = jwtAuth({ profile: taskInstanceProfile, privateJwk: jwk, algorithms: ['EdDSA'] })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({
       method: 'get',
@@ -25,7 +25,9 @@ describe('self: under the task profile', () => {
       handler: (c) => c.json({ sub: c.var.tiToken.sub }),
     })
     const app = routeTable(route, { auth }).mount(new Hono())
-    const token = await createIssuer({ privateJwk: jwk }).mint({ sub: id })
+    const token = await createIssuer({ profile: taskInstanceProfile, privateJwk: jwk }).mint({
+      sub: id,
+    })
     expect((await app.request(`/runs/${id.toUpperCase()}`, bearer(token))).status).toBe(200)
     const other = await app.request(`/runs/${crypto.randomUUID()}`, bearer(token))
     expect(other.status).toBe(403)
@@ -41,7 +43,7 @@ describe('withClaims', () => {
   it('checks the extra claims after the profile’s own, and types them', async () => {
     const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
     const app = new Hono().get('/t', auth, (c) => c.json({ team: c.var.tiToken.team }))
-    const issuer = createIssuer({ privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
     const good = await issuer.mint({ sub: id, claims: { team: 'blue' } })
     const res = await app.request('/t', bearer(good))
     expect(res.status).toBe(200)

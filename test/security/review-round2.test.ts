@@ -1,15 +1,10 @@
 // What an outside review broke (issue 10), one block per finding, each through the public API:
 // key checks at creation, the gate, the table, the refresh, the client and the token cache.
+
 import { Hono } from 'hono'
 import type { HTTPException } from 'hono/http-exception'
-import {
-  createVerifier,
-  defineGroup,
-  defineRoute,
-  jwtAuth,
-  routeTable,
-  TokenCache,
-} from 'hono-scoped-jwt'
+import { createVerifier, jwtAuth, routeTable, TokenCache } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { decodeJwt, importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -54,15 +49,23 @@ const keySet = (keys: unknown[]) => async () =>
 
 describe('1. Ed25519 points that are not sound keys', () => {
   it.each(smallOrder)('small order %s: refused in publicKeys', (x) => {
-    expect(() => jwtAuth({ algorithms: ['EdDSA'], publicKeys: [okpKey(b64u(hex(x)))] })).toThrow(
-      /"publicKeys" has a key that is an Ed25519 point of small order/,
-    )
+    expect(() =>
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['EdDSA'],
+        publicKeys: [okpKey(b64u(hex(x)))],
+      }),
+    ).toThrow(/"publicKeys" has a key that is an Ed25519 point of small order/)
   })
 
   it.each(notAPoint)('%s: refused in publicKeys', (_, x) => {
-    expect(() => jwtAuth({ algorithms: ['EdDSA'], publicKeys: [okpKey(b64u(hex(x)))] })).toThrow(
-      /not a canonical Ed25519 point/,
-    )
+    expect(() =>
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['EdDSA'],
+        publicKeys: [okpKey(b64u(hex(x)))],
+      }),
+    ).toThrow(/not a canonical Ed25519 point/)
   })
 
   it('as an extractable CryptoKey: checked on first use, the forged token gets 401', async () => {
@@ -101,14 +104,14 @@ const rocaJwk = { kty: 'RSA', alg: 'RS256', kid: 'roca', n: b64u(hex(rocaModulus
 
 describe('8. ROCA moduli (CVE-2017-15361)', () => {
   it('refused in publicKeys', () => {
-    expect(() => jwtAuth({ algorithms: ['RS256'], publicKeys: [rocaJwk] })).toThrow(
-      /ROCA fingerprint/,
-    )
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['RS256'], publicKeys: [rocaJwk] }),
+    ).toThrow(/ROCA fingerprint/)
   })
 
   it('generated RSA keys pass', async () => {
     const jwk = await generateSigningJwk('RS256')
-    expect(() => createIssuer({ privateJwk: jwk })).not.toThrow()
+    expect(() => createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })).not.toThrow()
   })
 
   it('through jwksUrl: the set holding only a ROCA key is unusable, so nothing verifies (503)', async () => {
@@ -132,22 +135,30 @@ describe('7. broken keys refused when the middleware or issuer is created', () =
   it('an off-curve EC point', async () => {
     const { pub } = await ecKey()
     const bent = { ...pub, y: b64u(new Uint8Array(32).fill(7)) }
-    expect(() => jwtAuth({ algorithms: ['ES256'], publicKeys: [bent] })).toThrow(
-      /is an EC point that is not on P-256/,
-    )
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['ES256'], publicKeys: [bent] }),
+    ).toThrow(/is an EC point that is not on P-256/)
   })
 
   it('an EC key without "y", or with a 31-byte "x"', async () => {
     const { pub } = await ecKey()
     const { y: _, ...noY } = pub
-    expect(() => jwtAuth({ algorithms: ['ES256'], publicKeys: [noY] })).toThrow(/without a valid/)
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['ES256'], publicKeys: [noY] }),
+    ).toThrow(/without a valid/)
     const short = { ...pub, x: b64u(new Uint8Array(31).fill(1)) }
-    expect(() => jwtAuth({ algorithms: ['ES256'], publicKeys: [short] })).toThrow(/not 32 bytes/)
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['ES256'], publicKeys: [short] }),
+    ).toThrow(/not 32 bytes/)
   })
 
   it('an Ed25519 key with a 31-byte "x"', () => {
     expect(() =>
-      jwtAuth({ algorithms: ['EdDSA'], publicKeys: [okpKey(b64u(new Uint8Array(31).fill(9)))] }),
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['EdDSA'],
+        publicKeys: [okpKey(b64u(new Uint8Array(31).fill(9)))],
+      }),
     ).toThrow(/Ed25519 key of 31 bytes/)
   })
 
@@ -168,12 +179,15 @@ describe('7. broken keys refused when the middleware or issuer is created', () =
       const [one, other] = [await generateSigningJwk(alg), await generateSigningJwk(alg)]
       const mixed = { ...one, d: other.d }
       const message = /"privateJwk" has a private part \("d"\) that does not match/
-      const token = await createIssuer({ privateJwk: one }).mint({ sub: tiId })
-      const mint = async () => createIssuer({ privateJwk: mixed }).mint({ sub: tiId })
+      const token = await createIssuer({ profile: taskInstanceProfile, privateJwk: one }).mint({
+        sub: tiId,
+      })
+      const mint = async () =>
+        createIssuer({ profile: taskInstanceProfile, privateJwk: mixed }).mint({ sub: tiId })
       const serve = async () => {
         let cause: unknown
         const app = new Hono()
-          .use(jwtAuth({ algorithms: [alg], privateJwk: mixed }))
+          .use(jwtAuth({ profile: taskInstanceProfile, algorithms: [alg], privateJwk: mixed }))
           .get('/x', (c) => c.text('ok'))
           .onError((error) => {
             cause = error.cause
@@ -185,8 +199,12 @@ describe('7. broken keys refused when the middleware or issuer is created', () =
       expect(await refusal(mint)).toMatch(message)
       expect(await refusal(serve)).toMatch(message)
       // The genuine key still passes, and signs what it verifies.
-      const issuer = createIssuer({ privateJwk: one })
-      const verify = createVerifier({ algorithms: [alg], privateJwk: one })
+      const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: one })
+      const verify = createVerifier({
+        profile: taskInstanceProfile,
+        algorithms: [alg],
+        privateJwk: one,
+      })
       expect((await verify(await issuer.mint({ sub: tiId }))).sub).toBe(tiId)
     },
   )
@@ -228,7 +246,9 @@ describe('4. a "secret" that is public-key material', async () => {
     ['[jwk] text', JSON.stringify([jwk])],
   ])('%s: refused, so no token MACed with it verifies', async (_, secret) => {
     expect(() => appWith({ algorithms: ['HS256'], secret })).toThrow(/"secret" looks like a key/)
-    expect(() => createIssuer({ algorithm: 'HS256', secret })).toThrow(/looks like a key/)
+    expect(() =>
+      createIssuer({ profile: taskInstanceProfile, algorithm: 'HS256', secret }),
+    ).toThrow(/looks like a key/)
   })
 
   it('random secrets, as bytes and as base64, still pass', async () => {
@@ -245,7 +265,9 @@ describe('4. a "secret" that is public-key material', async () => {
 describe('5. scopes named like Object.prototype members', () => {
   const keysFor = async () => {
     const jwk = await generateSigningJwk()
-    return { auth: jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk }) }
+    return {
+      auth: jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk }),
+    }
   }
   it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'x:toString'])(
     '%s without a checker: a build error',
@@ -262,7 +284,11 @@ describe('5. scopes named like Object.prototype members', () => {
 
 describe('6. routes that match the same requests', () => {
   it('/ti/:id/info and /ti/:task_instance_id/info are a build error', async () => {
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: await generateSigningJwk() })
+    const auth = jwtAuth({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      privateJwk: await generateSigningJwk(),
+    })
     const table = defineGroup({
       path: '/ti',
       routes: [
@@ -281,7 +307,11 @@ describe('6. routes that match the same requests', () => {
   })
 
   it('another method, or a static segment, is a different route', async () => {
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: await generateSigningJwk() })
+    const auth = jwtAuth({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      privateJwk: await generateSigningJwk(),
+    })
     const table = defineGroup({
       path: '/ti',
       routes: [
@@ -372,14 +402,17 @@ const exchangeApp = (
         }),
       ],
     }),
-    { auth: jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk }), issuer },
+    {
+      auth: jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk }),
+      issuer,
+    },
   ).mount(new Hono())
 
 describe('10. no refresh for a request its route policy refused', () => {
   it('app.use(prefix, auth) + a mounted table: 403 without Refreshed-API-Token', async () => {
     const jwk = await generateSigningJwk()
-    const issuer = createIssuer({ privateJwk: jwk })
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
+    const auth = jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk })
     const table = routeTable(
       defineGroup({
         path: '/ti/:task_instance_id',
@@ -429,7 +462,7 @@ describe('11. ECDSA twins are one token to the cache', () => {
 
   it('the (r, n − s) twin verifies, shares the entry, and one delete forgets both', async () => {
     const jwk = await generateSigningJwk('ES256')
-    const issuer = createIssuer({ privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
     const cache = new TokenCache()
     const app = appWith({ algorithms: ['ES256'], privateJwk: jwk, cache })
     const token = await issuer.mint({ sub: tiId })
@@ -496,11 +529,18 @@ describe('smaller findings', () => {
   })
 
   it('minting over maxTokenLength is refused, naming the limit', async () => {
-    const issuer = createIssuer({ privateJwk: await generateSigningJwk() })
+    const issuer = createIssuer({
+      profile: taskInstanceProfile,
+      privateJwk: await generateSigningJwk(),
+    })
     await expect(issuer.mint({ sub: tiId, claims: { pad: 'x'.repeat(8_000) } })).rejects.toThrow(
       /over "maxTokenLength" \(8192\)/,
     )
-    const small = createIssuer({ privateJwk: await generateSigningJwk(), maxTokenLength: 400 })
+    const small = createIssuer({
+      profile: taskInstanceProfile,
+      privateJwk: await generateSigningJwk(),
+      maxTokenLength: 400,
+    })
     await expect(small.mint({ sub: tiId, claims: { pad: 'x'.repeat(200) } })).rejects.toThrow(
       /over "maxTokenLength" \(400\)/,
     )
@@ -508,7 +548,7 @@ describe('smaller findings', () => {
 
   it('a workload token whose exchange would not fit is refused at minting; the largest that fits exchanges', async () => {
     const jwk = await generateSigningJwk()
-    const issuer = createIssuer({ privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
     const app = exchangeApp(jwk, issuer, ok)
     const mint = (size: number) =>
       issuer.mint({ sub: tiId, scope: 'workload', claims: { pad: 'x'.repeat(size) } })
@@ -538,10 +578,14 @@ describe('smaller findings', () => {
   it('a foreign workload token whose exchange would not fit: 401 before the handler runs, never 500', async () => {
     const jwk = await generateSigningJwk()
     let handled = 0
-    const app = exchangeApp(jwk, createIssuer({ privateJwk: jwk }), (c) => {
-      handled++
-      return ok(c)
-    })
+    const app = exchangeApp(
+      jwk,
+      createIssuer({ profile: taskInstanceProfile, privateJwk: jwk }),
+      (c) => {
+        handled++
+        return ok(c)
+      },
+    )
     // Another signer (no jti, no typ) pads its workload token to just under the limit: valid
     // here, but its execution token (a jti, a typ, one more character of scope) would be over it.
     const key = await importJWK(jwk, 'EdDSA')
@@ -568,8 +612,8 @@ describe('smaller findings', () => {
 
   it('a near-expiry refresh that would exceed the limit is skipped, never 500 or an over-long token', async () => {
     const jwk = await generateSigningJwk()
-    const issuer = createIssuer({ privateJwk: jwk })
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
+    const auth = jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk })
     const app = routeTable(
       defineGroup({
         path: '/ti/:task_instance_id',

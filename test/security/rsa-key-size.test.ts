@@ -23,6 +23,10 @@ const huge = rsaJwk(94 * 1024 * 8)
 const tooLarge =
   /is an RSA key of 770048 bits \(at most 16384, the largest Web Crypto verifies with\)/
 
+/** The middleware on these public keys (the access profile, named: no default is relied on). */
+const withKeys = (publicKeys: object[]) =>
+  jwtAuth({ profile: accessTokenProfile(), audience: 'api', algorithms: ['RS256'], publicKeys })
+
 const serving = (keys: unknown[]) => async () =>
   new Response(JSON.stringify({ keys }), { headers: { 'content-type': 'application/json' } })
 
@@ -49,10 +53,8 @@ const remoteApp = (keys: unknown[]) => {
 
 describe('RSA key sizes', () => {
   it('a modulus over 16384 bits is refused in publicKeys, naming the bound', () => {
-    expect(() => jwtAuth({ algorithms: ['RS256'], publicKeys: [huge] })).toThrow(tooLarge)
-    expect(() => jwtAuth({ algorithms: ['RS256'], publicKeys: [rsaJwk(16392)] })).toThrow(
-      /RSA key of 16392 bits \(at most 16384/,
-    )
+    expect(() => withKeys([huge])).toThrow(tooLarge)
+    expect(() => withKeys([rsaJwk(16392)])).toThrow(/RSA key of 16392 bits \(at most 16384/)
   })
 
   it('a key set holding only the huge key is unusable: 503, the cause names the bound', async () => {
@@ -91,7 +93,7 @@ describe('checking an RSA modulus is linear by construction', () => {
     built = 0
     globalThis.BigInt = counting
     try {
-      jwtAuth({ algorithms: ['RS256'], publicKeys: [jwk] })
+      withKeys([jwk])
     } finally {
       globalThis.BigInt = real
     }

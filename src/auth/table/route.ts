@@ -1,8 +1,8 @@
 import type { Context, Env, TypedResponse } from 'hono'
 import type { CheckScopes } from '../policy/scopes'
+import type { DefaultProfile } from '../profile/default'
 import type { AnyProfile } from '../profile/profile'
 import type { StandardSchemaV1 } from '../profile/standard-schema'
-import type { TaskInstanceProfile } from '../profile/task-instance'
 import type { JwtAuth, JwtAuthVariables } from '../verify/middleware'
 
 /** HTTP methods a route can answer. */
@@ -42,7 +42,7 @@ export interface RouteDoc {
 }
 
 /** The environment handlers see: the app's, plus the verified token (`c.var.tiToken` or `c.var.token`). */
-export type RouteEnv<E extends Env, Prof extends AnyProfile = TaskInstanceProfile> = E & {
+export type RouteEnv<E extends Env, Prof extends AnyProfile = DefaultProfile> = E & {
   Variables: JwtAuthVariables<Prof>
 }
 
@@ -99,7 +99,7 @@ export interface RouteConfig<
   V extends Validators,
   R extends RouteResponse,
   Pub extends boolean,
-  Prof extends AnyProfile = TaskInstanceProfile,
+  Prof extends AnyProfile = DefaultProfile,
 > extends RouteDoc {
   method: M
   path: P
@@ -121,7 +121,7 @@ export interface GroupConfig<
   P extends string,
   S extends readonly string[],
   C extends readonly RouteNode[],
-  Prof extends AnyProfile = TaskInstanceProfile,
+  Prof extends AnyProfile = DefaultProfile,
 > {
   /** Prefix of every path inside. */
   path: P
@@ -131,7 +131,7 @@ export interface GroupConfig<
 }
 
 /** `defineRoute` and `defineGroup`, typed for one app's environment and token profile. */
-export interface RouteBuilders<E extends Env, Prof extends AnyProfile = TaskInstanceProfile> {
+export interface RouteBuilders<E extends Env, Prof extends AnyProfile = DefaultProfile> {
   /**
    * One route. Scopes are typed: a misspelt built-in scope is a compile error.
    *
@@ -189,7 +189,7 @@ const builders: RouteBuilders<Env> = {
  * const { defineRoute, defineGroup } = routeBuilders(auth)
  * const forWorker = routeBuilders<{ Bindings: { DB: D1Database } }>()
  */
-export const routeBuilders = <E extends Env = Env, Prof extends AnyProfile = TaskInstanceProfile>(
+export const routeBuilders = <E extends Env = Env, Prof extends AnyProfile = DefaultProfile>(
   _auth?: JwtAuth<Prof>,
 ): RouteBuilders<E, Prof> => builders as unknown as RouteBuilders<E, Prof>
 

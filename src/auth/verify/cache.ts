@@ -1,5 +1,5 @@
 import { nistCurves } from '../keys/curves'
-import type { TIToken } from '../profile/task-instance'
+import type { DefaultClaims } from '../profile/default'
 import { decodeBase64url } from '../token/gate'
 
 /** What the cache reads of verified claims: their dates. */
@@ -133,10 +133,10 @@ export const canonicalToken = (token: string): string => {
  *
  * @example
  * const cache = new TokenCache({ maxAge: 30 })
- * app.use('/execution/*', jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], cache }))
+ * app.use('/api/*', jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], audience, cache }))
  * // on key rotation: cache.clear()
  */
-export class TokenCache<C extends CachedClaims = TIToken> {
+export class TokenCache<C extends CachedClaims = DefaultClaims> {
   readonly maxEntries: number
   readonly maxAge: number
   // A Map iterates in insertion order; re-inserting on every hit makes its first key the least

@@ -1,19 +1,15 @@
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { type DefaultClaims, type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf, TokenVariables } from '../profile/profile'
-import {
-  type TaskInstanceProfile,
-  type TIToken,
-  taskInstanceProfile,
-} from '../profile/task-instance'
 import { type TokenSourceOptions, tokenReader } from '../token/source'
 import { createVerifier, type VerifyOptions } from './verify'
 
 /** What the auth middleware puts on `c.var`: the claims, as `tiToken` (task instance) or `token`. */
-export type JwtAuthVariables<P extends AnyProfile = TaskInstanceProfile> = TokenVariables<P>
+export type JwtAuthVariables<P extends AnyProfile = DefaultProfile> = TokenVariables<P>
 
 /** The auth middleware, plus the memoised verification that guards share. */
-export type JwtAuth<P extends AnyProfile = TaskInstanceProfile> = MiddlewareHandler<{
+export type JwtAuth<P extends AnyProfile = DefaultProfile> = MiddlewareHandler<{
   Variables: JwtAuthVariables<P>
 }> & {
   /** Verifies this request's token once; every later call in the same request reuses the result. */
@@ -25,7 +21,7 @@ export type JwtAuth<P extends AnyProfile = TaskInstanceProfile> = MiddlewareHand
 }
 
 /** Options of `jwtAuth`: verification, and where the token is read from. */
-export interface JwtAuthOptions<P extends AnyProfile = TaskInstanceProfile>
+export interface JwtAuthOptions<P extends AnyProfile = DefaultProfile>
   extends VerifyOptions<P>,
     TokenSourceOptions {}
 
@@ -41,15 +37,15 @@ const onWorkers =
  * token types.
  *
  * @example
- * const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'] })
- * app.use('/execution/*', auth)
+ * const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], audience: 'https://api.example.com' })
+ * app.use('/api/*', auth)
  */
-export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile>(
+export const jwtAuth = <P extends AnyProfile = DefaultProfile>(
   options: JwtAuthOptions<P>,
 ): JwtAuth<P> => {
-  const profile = (options.profile ?? taskInstanceProfile) as P
+  const profile = (options.profile ?? defaultProfile()) as P
   const realm = options.realm ?? profile.realm
-  const verify = createVerifier(options)
+  const verify = createVerifier({ ...options, profile })
   const read = tokenReader(options, realm)
   const { variable } = profile
   // Keyed by the request: one verification per request, none shared between requests.
@@ -97,15 +93,15 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile>(
 // `any` (an untyped context) reads as the default profile's token.
 type IsAny<T> = 0 extends 1 & T ? true : false
 
-/** The verified token a context holds: `c.var.token`, else `c.var.tiToken`. */
+/** The verified token a context holds: `c.var.token`, else `c.var.tiToken` (an untyped context: the default profile's claims). */
 export type TokenOf<E extends Env> =
   IsAny<E['Variables']> extends true
-    ? TIToken
+    ? DefaultClaims
     : E['Variables'] extends { token: infer T }
       ? T
       : E['Variables'] extends { tiToken: infer T }
         ? T
-        : TIToken
+        : DefaultClaims
 
 /**
  * The verified token of the current request (the reference's `CurrentTIToken`), typed from the

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import type { TaskInstanceProfile } from '../../airflow'
 import type { Issuer } from '../../mint'
 import type { OpenApiDocument } from '../../openapi'
 import { defineRoute } from './builders'
@@ -21,7 +22,7 @@ const health = defineRoute({
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) })
 
 /** The public keys of the signing key (none for a shared secret). */
-const jwks = (issuer: Issuer | undefined) =>
+const jwks = (issuer: Issuer<TaskInstanceProfile> | undefined) =>
   defineRoute({
     method: 'get',
     path: '/.well-known/jwks.json',
@@ -46,5 +47,7 @@ const openApi = (document: () => OpenApiDocument) =>
     handler: (c) => c.json(document(), 200),
   })
 
-export const metaRoutes = (issuer: Issuer | undefined, document: () => OpenApiDocument) =>
-  [health, jwks(issuer), openApi(document)] as const
+export const metaRoutes = (
+  issuer: Issuer<TaskInstanceProfile> | undefined,
+  document: () => OpenApiDocument,
+) => [health, jwks(issuer), openApi(document)] as const

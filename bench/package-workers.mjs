@@ -19,7 +19,7 @@ const tableWorker = (validated) => `import { Hono } from 'hono'
 import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
 ${validated ? "import * as z from 'zod'\n" : ''}
 const build = (env) => {
-  const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS256'], profile: accessTokenProfile() })
+  const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS256'], audience: 'api', profile: accessTokenProfile() })
   const { defineGroup, defineRoute } = routeBuilders(auth)
   const tasks = defineGroup({
     path: '/orgs/:org_id/tasks',
@@ -84,7 +84,7 @@ export const workerSources = (root) => {
       startupRatio: 1.25,
       source: honoApp(
         "import { Hono } from 'hono'\nimport { jwtAuth } from 'hono-scoped-jwt'\nlet auth",
-        "app.use('/*', (c, next) => (auth ??= jwtAuth({ secret: c.env.JWT_SECRET, algorithms: ['HS256'] }))(c, next))",
+        "app.use('/*', (c, next) => (auth ??= jwtAuth({ secret: c.env.JWT_SECRET, algorithms: ['HS256'], audience: 'api' }))(c, next))",
       ),
     },
     {
@@ -92,7 +92,7 @@ export const workerSources = (root) => {
       name: '`jwtAuth` with `jwksUrl`',
       source: honoApp(
         "import { Hono } from 'hono'\nimport { jwtAuth } from 'hono-scoped-jwt'\nlet auth",
-        "app.use('/*', (c, next) => (auth ??= jwtAuth({ jwksUrl: c.env.JWKS_URL, algorithms: ['RS256'] }))(c, next))",
+        "app.use('/*', (c, next) => (auth ??= jwtAuth({ jwksUrl: c.env.JWKS_URL, algorithms: ['RS256'], audience: 'api' }))(c, next))",
       ),
     },
     {

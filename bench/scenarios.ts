@@ -9,17 +9,14 @@ import { HTTPException } from 'hono/http-exception'
 import { jwk as honoJwk } from 'hono/jwk'
 import { jwt } from 'hono/jwt'
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify } from 'jose'
-import { type TaskInstanceProfile, taskInstanceProfile } from '../src/airflow'
-import { checkToken, headerCache } from '../src/auth/token/gate'
 import {
-  createVerifier,
   defineGroup,
   defineRoute,
-  type JwtAuth,
-  jwtAuth,
-  routeTable,
-  type VerifyOptions,
-} from '../src/index'
+  type TaskInstanceProfile,
+  taskInstanceProfile,
+} from '../src/airflow'
+import { checkToken, headerCache } from '../src/auth/token/gate'
+import { createVerifier, type JwtAuth, jwtAuth, routeTable, type VerifyOptions } from '../src/index'
 import { createIssuer } from '../src/mint'
 
 export const algorithms = ['HS256', 'EdDSA', 'ES256', 'RS256'] as const

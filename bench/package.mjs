@@ -18,8 +18,11 @@ const bin = (name) => join(root, 'node_modules', '.bin', name)
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` }
 // `--quick`: one start-up run and three imports each, to try the script; the numbers need the full run.
+// "Active" comes from a profile of a few samples (each run prints 0.0 or one to three sample
+// intervals of several ms), so beside the issue's median of the first 5 runs, the mean of all
+// `startupRuns` is printed: the finer estimate, on which the target is judged too.
 const quick = process.argv.includes('--quick')
-const startupRuns = quick ? 1 : 5
+const startupRuns = quick ? 1 : 11
 const importRuns = quick ? 3 : 7
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -80,22 +83,27 @@ const install = (scratch, tarball) => {
 
 const sizes = (bytes) => ({ raw: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength })
 
+// How wrangler bundles a Worker: ESM, workerd's export conditions, `cloudflare:` modules external.
+const asWrangler = (app, entry, plugins) => ({
+  absWorkingDir: app,
+  entryPoints: [entry],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  conditions: ['workerd', 'worker', 'browser'],
+  external: ['cloudflare:*'],
+  plugins,
+  logLevel: 'warning',
+})
+
 /** esbuild --minify of one Worker, as wrangler bundles it; with its input bytes by package. */
 const bundle = async (app, entry, plugins = []) => {
   const result = await esbuild.build({
-    absWorkingDir: app,
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'browser'],
-    external: ['cloudflare:*'],
+    ...asWrangler(app, entry, plugins),
     minify: true,
     write: false,
     metafile: true,
-    plugins,
-    logLevel: 'warning',
   })
   const inputs = Object.values(result.metafile.outputs)[0].inputs
   const packages = {}
@@ -166,17 +174,8 @@ try {
       // The reference Worker's source from the repository, its library imports (the entry points)
       // and packages answered by the scratch project's install: bundled here, then by wrangler.
       await esbuild.build({
-        absWorkingDir: app,
-        entryPoints: [join(root, worker.fromRepository)],
+        ...asWrangler(app, join(root, worker.fromRepository), [redirects.plugin]),
         outfile: join(dir, 'worker.mjs'),
-        bundle: true,
-        format: 'esm',
-        platform: 'neutral',
-        mainFields: ['module', 'main'],
-        conditions: ['workerd', 'worker', 'browser'],
-        external: ['cloudflare:*'],
-        plugins: [redirects.plugin],
-        logLevel: 'warning',
       })
     } else {
       writeFileSync(join(dir, 'worker.mjs'), worker.source)
@@ -192,7 +191,8 @@ try {
       runs.push(measured.active)
       uploadGzipKiB = measured.uploadGzipKiB
     }
-    results.push({ ...worker, size, active: median(runs), runs, uploadGzipKiB })
+    const mean = runs.reduce((a, b) => a + b, 0) / runs.length
+    results.push({ ...worker, size, active: median(runs.slice(0, 5)), mean, runs, uploadGzipKiB })
     if (worker.fromRepository) {
       const fromSource = redirects.sourceFiles()
       if (fromSource.length) {
@@ -206,23 +206,28 @@ try {
   const by = Object.fromEntries(results.map((r) => [r.slug, r]))
   console.log('### Bundle size and start-up\n')
   console.log(
-    `esbuild --minify (workerd conditions), gzip -9, KB = 1000 bytes; start-up: \`wrangler check startup\`, "Active", median of ${startupRuns} (each run); upload: the gzip size wrangler prints for the bundle it would upload (KiB)\n`,
+    `esbuild --minify (workerd conditions), gzip -9, KB = 1000 bytes; start-up: \`wrangler check startup\`, "Active": median of the first 5 runs, and mean of all ${startupRuns} (each run listed); upload: the gzip size wrangler prints for the bundle it would upload (KiB)\n`,
   )
   console.log(
-    '| Worker | minified | gzip | size target | | start-up (runs) | start-up target | | upload gzip |',
+    '| Worker | minified | gzip | size target | | start-up, median of 5 | mean of all | start-up target | | runs | upload gzip |',
   )
-  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |')
-  const honoJwtStart = by['hono-jwt']?.active
+  console.log('| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | --- | --- | ---: |')
+  const honoJwt = by['hono-jwt']
   for (const r of results) {
     const sizeTarget = r.sizeTarget ? `≤ ${kb(r.sizeTarget)}` : ''
     const sizeMet = r.sizeTarget ? verdict(r.size.gzip <= r.sizeTarget) : ''
-    const startTarget = r.startupRatio && honoJwtStart ? r.startupRatio * honoJwtStart : undefined
-    const startCell = startTarget
-      ? `≤ ${r.startupRatio} × hono/jwt = ${startTarget.toFixed(1)} ms`
-      : ''
-    const startMet = startTarget ? verdict(r.active <= startTarget) : ''
+    // Judged on both estimates: the issue's median of 5, and the mean of every run.
+    const startCell =
+      r.startupRatio && honoJwt
+        ? `≤ ${r.startupRatio} × hono/jwt: ${(r.startupRatio * honoJwt.active).toFixed(1)} / ${(r.startupRatio * honoJwt.mean).toFixed(1)} ms`
+        : ''
+    const startMet =
+      r.startupRatio && honoJwt
+        ? `${verdict(r.active <= r.startupRatio * honoJwt.active)} / ${verdict(r.mean <= r.startupRatio * honoJwt.mean)}`
+        : ''
+    const runs = r.runs.map((v) => v.toFixed(1)).join(', ')
     console.log(
-      `| ${r.name} | ${kb(r.size.raw)} | ${kb(r.size.gzip)} | ${sizeTarget} | ${sizeMet} | ${r.active.toFixed(1)} ms (${r.runs.map((v) => v.toFixed(1)).join(', ')}) | ${startCell} | ${startMet} | ${r.uploadGzipKiB.toFixed(1)} KiB |`,
+      `| ${r.name} | ${kb(r.size.raw)} | ${kb(r.size.gzip)} | ${sizeTarget} | ${sizeMet} | ${r.active.toFixed(1)} ms | ${r.mean.toFixed(1)} ms | ${startCell} | ${startMet} | ${runs} | ${r.uploadGzipKiB.toFixed(1)} KiB |`,
     )
   }
   console.log('\nMinified bytes by package (KB):\n')

@@ -1,0 +1,150 @@
+// What the third outside review broke (issue 19, items 2–7), one block per finding, each through
+// the public API: the token cache after a key set outage, ownership on optional parameters, routes
+// that can match one request, validators that throw, and keys given twice over.
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import {
+  accessTokenProfile,
+  createIssuer,
+  generateSigningJwk,
+  jwtAuth,
+  routeBuilders,
+  routeTable,
+  taskInstanceProfile,
+} from '../../src/index'
+import { appWith, bearer, claims, ed25519Signer, type Signer } from './helpers'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('2. a key set that comes back without a key: its tokens leave the cache', () => {
+  // An endpoint serving `keys`, or failing when `down`.
+  const endpoint = (keys: Signer['jwk'][]) => {
+    const state = { keys, down: false }
+    const fetch = async () => {
+      if (state.down) throw new TypeError('connection refused')
+      return Response.json({ keys: state.keys })
+    }
+    return { state, fetch: fetch as typeof globalThis.fetch }
+  }
+
+  it('unreachable past maxStaleness, back with another key: the old token gets 401', async () => {
+    const [old, next] = [await ed25519Signer(), await ed25519Signer()]
+    const ep = endpoint([old.jwk])
+    const app = appWith({
+      algorithms: ['EdDSA'],
+      profile: taskInstanceProfile,
+      jwksUrl: 'https://keys.test/jwks.json',
+      fetch: ep.fetch,
+      cache: { maxAge: 60 },
+      remoteKeySet: {
+        timeoutDuration: 200,
+        cooldownDuration: 100,
+        cacheMaxAge: 50,
+        maxStaleness: 200,
+      },
+    })
+    const token = await old.token(claims())
+    expect((await app.request('/x', bearer(token))).status).toBe(200) // verified, cached
+    ep.state.down = true
+    await sleep(250) // past maxStaleness: the next miss drops the set
+    expect(
+      (await app.request('/x', bearer(await old.token(claims({ jti: crypto.randomUUID() })))))
+        .status,
+    ).toBe(503)
+    ep.state.keys = [next.jwk]
+    ep.state.down = false
+    await sleep(120) // past the cooldown
+    expect((await app.request('/x', bearer(await next.token(claims())))).status).toBe(200)
+    const res = await app.request('/x', bearer(token))
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toContain('No key matches the token')
+  })
+
+  it('while the set is dropped, the cached token is not served either (503)', async () => {
+    const old = await ed25519Signer()
+    const ep = endpoint([old.jwk])
+    const app = appWith({
+      algorithms: ['EdDSA'],
+      profile: taskInstanceProfile,
+      jwksUrl: 'https://keys.test/jwks.json',
+      fetch: ep.fetch,
+      cache: true,
+      remoteKeySet: {
+        timeoutDuration: 200,
+        cooldownDuration: 100,
+        cacheMaxAge: 50,
+        maxStaleness: 200,
+      },
+    })
+    const token = await old.token(claims())
+    expect((await app.request('/x', bearer(token))).status).toBe(200)
+    ep.state.down = true
+    await sleep(250)
+    expect(
+      (await app.request('/x', bearer(await old.token(claims({ jti: crypto.randomUUID() })))))
+        .status,
+    ).toBe(503)
+    expect((await app.request('/x', bearer(token))).status).toBe(503)
+  })
+})
+
+describe('3. self: on an optional path parameter', () => {
+  const profile = accessTokenProfile({ claims: z.object({ org: z.string().optional() }) })
+
+  const makeApp = async () => {
+    const jwk = await generateSigningJwk('EdDSA')
+    const audience = 'https://api.test'
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
+    const issuer = createIssuer({ privateJwk: jwk, audience, profile })
+    const { defineGroup, defineRoute } = routeBuilders(auth)
+    const orgs = defineRoute({
+      method: 'get',
+      path: '/orgs/:org?',
+      scopes: ['self:org=org'],
+      handler: (c) => c.json({ org: c.req.param('org') ?? null }),
+    })
+    const users = defineRoute({
+      method: 'get',
+      path: '/users/:user?',
+      scopes: ['self:user'],
+      handler: (c) => c.json({ user: c.req.param('user') ?? null }),
+    })
+    const table = routeTable(defineGroup({ path: '/', routes: [orgs, users] }), { auth })
+    const app = table.mount(new Hono())
+    const mint = (claims: Record<string, unknown> = {}) => issuer.mint({ sub: 'alice', claims })
+    return { app, mint }
+  }
+
+  it('self:<param>=<claim>: parameter and claim both absent is 403, not a pass', async () => {
+    const { app, mint } = await makeApp()
+    const res = await app.request('/orgs', bearer(await mint()))
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({
+      detail: "Token claim 'org' does not match path parameter 'org'",
+    })
+    expect(res.headers.get('www-authenticate')).toContain('scope="self:org=org"')
+  })
+
+  it('self:<param>=<claim>: the parameter absent, the claim present: 403', async () => {
+    const { app, mint } = await makeApp()
+    expect((await app.request('/orgs', bearer(await mint({ org: 'acme' })))).status).toBe(403)
+  })
+
+  it('self:<param>=<claim>: both present and equal: 200; different: 403', async () => {
+    const { app, mint } = await makeApp()
+    expect((await app.request('/orgs/acme', bearer(await mint({ org: 'acme' })))).status).toBe(200)
+    expect((await app.request('/orgs/other', bearer(await mint({ org: 'acme' })))).status).toBe(403)
+    expect((await app.request('/orgs/acme', bearer(await mint()))).status).toBe(403)
+  })
+
+  it('self:<param>: the parameter absent is 403 whatever the subject', async () => {
+    const { app, mint } = await makeApp()
+    const res = await app.request('/users', bearer(await mint()))
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({
+      detail: "Token subject does not match path parameter 'user'",
+    })
+    expect((await app.request('/users/alice', bearer(await mint()))).status).toBe(200)
+  })
+})

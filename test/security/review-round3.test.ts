@@ -148,3 +148,45 @@ describe('3. self: on an optional path parameter', () => {
     expect((await app.request('/users/alice', bearer(await mint()))).status).toBe(200)
   })
 })
+
+describe('5. a validator that throws instead of reporting issues', () => {
+  const makeApp = async (handler: () => Response) => {
+    const jwk = await generateSigningJwk('EdDSA')
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile: taskInstanceProfile })
+    const issuer = createIssuer({ privateJwk: jwk, profile: taskInstanceProfile })
+    const { defineRoute } = routeBuilders(auth)
+    const route = defineRoute({ method: 'post', path: '/v', validate: { json: z.json() }, handler })
+    const app = routeTable(route, { auth }).mount(new Hono())
+    const token = await issuer.mint({ sub: crypto.randomUUID() })
+    const post = (body: string) =>
+      app.request('/v', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      })
+    return { app, post }
+  }
+  const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+
+  it('JSON 100,000 deep under z.json(): 422 naming the body, not 500', async () => {
+    const { post } = await makeApp(() => new Response('reached'))
+    const res = await post(deep)
+    expect(res.status).toBe(422)
+    expect(await res.json()).toEqual({
+      detail: [
+        {
+          loc: ['body'],
+          msg: 'Could not be validated: too deeply nested or too large',
+          type: 'value_error',
+        },
+      ],
+    })
+  })
+
+  it("the handler's own RangeError is still a server error (500), not a 422", async () => {
+    const { post } = await makeApp(() => {
+      throw new RangeError('a bug in the handler')
+    })
+    expect((await post('[1]')).status).toBe(500)
+  })
+})

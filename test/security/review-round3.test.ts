@@ -1,7 +1,7 @@
 // What the third outside review broke (issue 19, items 2–7), one block per finding, each through
 // the public API: the token cache after a key set outage, ownership on optional parameters, routes
 // that can match one request, validators that throw, and keys given twice over.
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
@@ -188,5 +188,109 @@ describe('5. a validator that throws instead of reporting issues', () => {
       throw new RangeError('a bug in the handler')
     })
     expect((await post('[1]')).status).toBe(500)
+  })
+})
+
+describe('4. routes that can match one request carry one policy', () => {
+  const profile = accessTokenProfile()
+  const build = async (
+    routes: { method?: 'get' | 'post'; path: string; scopes?: string[]; public?: boolean }[],
+  ) => {
+    const jwk = await generateSigningJwk('EdDSA')
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const { defineGroup, defineRoute } = routeBuilders(auth)
+    const defs = routes.map((r) =>
+      defineRoute({
+        method: r.method ?? 'get',
+        path: r.path,
+        scopes: r.scopes ?? [],
+        public: r.public ?? false,
+        handler: (c: Context) => c.json({ route: r.path }),
+      } as never),
+    )
+    return () => routeTable(defineGroup({ path: '/', routes: defs }), { auth })
+  }
+  const guarded = { path: '/files/secret', scopes: ['files:admin'] }
+
+  it.each([
+    ['a wildcard', '/files/*'],
+    ['a parameter', '/files/:name'],
+    ['a regex parameter', '/files/:name{[a-z]+}'],
+    ['a regex parameter spanning segments', '/:path{.+}'],
+    ['an optional parameter', '/files/:name?'],
+    ['a wildcard inside a segment', '/files/sec*'],
+  ])('%s, public, before a guarded route: a build error naming both', async (_, path) => {
+    const table = await build([{ path, public: true }, guarded])
+    expect(table).toThrow(
+      `Routes can match the same request with different policies: GET ${path} (public) and GET /files/secret (scopes: files:admin)`,
+    )
+  })
+
+  it('listed after the guarded route, or guarded differently: a build error too', async () => {
+    expect(await build([guarded, { path: '/files/*', public: true }])).toThrow(/different policies/)
+    expect(await build([{ path: '/files/*', scopes: ['files:read'] }, guarded])).toThrow(
+      /GET \/files\/\* \(scopes: files:read\) and GET \/files\/secret/,
+    )
+  })
+
+  it('an optional parameter against the path without it', async () => {
+    const table = await build([
+      { path: '/docs/:page?', public: true },
+      { path: '/docs', scopes: ['x'] },
+    ])
+    expect(table).toThrow(/GET \/docs\/:page\? \(public\) and GET \/docs \(scopes: x\)/)
+  })
+
+  it('what the old check let through is served without the guard', async () => {
+    // On the code before this check, the public wildcard answered the guarded path, no token asked.
+    const table = await build([{ path: '/files/*', public: true }, guarded])
+    let app: Hono | undefined
+    try {
+      app = table().mount(new Hono())
+    } catch {}
+    if (app) expect((await app.request('/files/secret')).status).toBe(401)
+  })
+
+  it.each([
+    ['the same scopes', [{ path: '/files/*', scopes: ['files:admin'] }, guarded]],
+    ['other methods', [{ method: 'post' as const, path: '/files/*', public: true }, guarded]],
+    ['two literals apart', [{ path: '/files/public', public: true }, guarded]],
+    [
+      'a regex parameter and a longer path',
+      [
+        { path: '/f/:id{[0-9]+}/raw', public: true },
+        { path: '/f/1/x/y', scopes: ['x'] },
+      ],
+    ],
+    [
+      'lengths apart',
+      [
+        { path: '/files/:name', public: true },
+        { path: '/files/a/b', scopes: ['x'] },
+      ],
+    ],
+    [
+      'both public',
+      [
+        { path: '/files/*', public: true },
+        { path: '/files/x', public: true },
+      ],
+    ],
+  ])('%s: builds', async (_, routes) => {
+    expect(await build(routes)).not.toThrow()
+  })
+
+  it('ownership parameters at different positions are different policies', async () => {
+    const scopes = ['self:user']
+    const apart = await build([
+      { path: '/u/:user/files/:file', scopes },
+      { path: '/u/:owner/:kind/:user', scopes },
+    ])
+    expect(apart).toThrow(/different policies/)
+    const aligned = await build([
+      { path: '/u/:user/files/:file', scopes },
+      { path: '/u/:user/:kind/raw', scopes },
+    ])
+    expect(aligned).not.toThrow()
   })
 })

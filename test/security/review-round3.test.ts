@@ -294,3 +294,140 @@ describe('4. routes that can match one request carry one policy', () => {
     expect(aligned).not.toThrow()
   })
 })
+
+describe('7. openIdIssuer as a URL object', () => {
+  // A provider at `issuer` serving its discovery document and key set through an injected fetch.
+  const provider = (issuer: string, signer: Signer) =>
+    (async (input: RequestInfo | URL) => {
+      const url = String(input)
+      if (url === `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`) {
+        return Response.json({ issuer, jwks_uri: 'https://idp.test/jwks' })
+      }
+      if (url === 'https://idp.test/jwks') return Response.json({ keys: [signer.jwk] })
+      return new Response('not found', { status: 404 })
+    }) as typeof fetch
+
+  const appFor = (openIdIssuer: string | URL, fetch: typeof globalThis.fetch) =>
+    appWith({ algorithms: ['EdDSA'], profile: taskInstanceProfile, openIdIssuer, fetch })
+
+  it.each([
+    ['https://idp.test', 'https://idp.test/'],
+    ['https://idp.test/', 'https://idp.test/'],
+  ])('new URL(%j): refused at creation, naming both spellings', async (text, href) => {
+    const signer = await ed25519Signer()
+    expect(() => appFor(new URL(text), provider('https://idp.test', signer))).toThrow(
+      `"openIdIssuer" is a URL object, which always ends in "/" ("${href}"): give the issuer as a string, exactly as the provider's discovery document writes it ("https://idp.test" or "https://idp.test/")`,
+    )
+  })
+
+  it('a URL object with a path: taken by its href, tokens verify', async () => {
+    const signer = await ed25519Signer()
+    const issuer = 'https://idp.test/realms/acme'
+    const app = appFor(new URL(issuer), provider(issuer, signer))
+    const res = await app.request('/x', bearer(await signer.token(claims({ iss: issuer }))))
+    expect(res.status).toBe(200)
+  })
+
+  it('a string is kept exactly: no slash added, tokens verify', async () => {
+    const signer = await ed25519Signer()
+    const app = appFor('https://idp.test', provider('https://idp.test', signer))
+    const token = await signer.token(claims({ iss: 'https://idp.test' }))
+    expect((await app.request('/x', bearer(token))).status).toBe(200)
+    const slashed = await signer.token(claims({ iss: 'https://idp.test/' }))
+    expect((await app.request('/x', bearer(slashed))).status).toBe(401)
+  })
+})
+
+describe('7. a secret that is a configured public key', () => {
+  const b64 = (text: string) => text.replaceAll('-', '+').replaceAll('_', '/')
+  const hexOf = (b64u: string) =>
+    [...atob(b64(b64u))].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('')
+
+  const keysOf = async () => {
+    const rsa = await generateSigningJwk('RS256')
+    const ec = await generateSigningJwk('ES256')
+    const ed = await generateSigningJwk('EdDSA')
+    const pub = (jwk: Record<string, unknown>) => {
+      const { d: _, p: __, q: ___, dp: _a, dq: _b, qi: _c, ...rest } = jwk
+      return rest as { kid: string; n?: string; x?: string; y?: string }
+    }
+    return { rsa, ec: pub(ec), ed: pub(ed) }
+  }
+
+  it.each([
+    ['the modulus as base64url', (n: string) => n],
+    [
+      'the modulus as padded base64',
+      (n: string) => `${b64(n)}==`.slice(0, Math.ceil(n.length / 4) * 4),
+    ],
+    ['the modulus as hex', (n: string) => hexOf(n)],
+    [
+      'the modulus as upper-case hex with 0x and a sign byte',
+      (n: string) => `0x00${hexOf(n).toUpperCase()}`,
+    ],
+    [
+      'the modulus as raw bytes',
+      (n: string) => Uint8Array.from(atob(b64(n)), (c) => c.charCodeAt(0)),
+    ],
+  ])('privateJwk RS256, secret = %s: refused at creation', async (_, spell) => {
+    const { rsa } = await keysOf()
+    const secret = spell(rsa.n as string)
+    expect(() =>
+      jwtAuth({
+        algorithms: ['RS256', 'HS512'],
+        profile: taskInstanceProfile,
+        privateJwk: rsa,
+        secret,
+      }),
+    ).toThrow(`"secret" holds the modulus ("n") of the public key "${rsa.kid}" in "privateJwk"`)
+  })
+
+  it('publicKeys EC and Ed25519: x or y (base64url, hex, with text after it) as the secret: refused', async () => {
+    const { ec, ed } = await keysOf()
+    const options = {
+      algorithms: ['ES256', 'EdDSA', 'HS256'] as const,
+      profile: taskInstanceProfile,
+    }
+    const cases: [string | Uint8Array, RegExp][] = [
+      [`${ec.x}`, /coordinate "x" of the public key/],
+      [hexOf(ec.y as string), /coordinate "y"/],
+      [
+        `${ed.x}${'A'.repeat(20)}`,
+        new RegExp(`coordinate "x" of the public key "${ed.kid}" in "publicKeys"`),
+      ],
+    ]
+    for (const [secret, message] of cases) {
+      expect(() => jwtAuth({ ...options, publicKeys: [ec, ed], secret })).toThrow(message)
+    }
+  })
+
+  it('previousSecret is held to the same rule', async () => {
+    const { rsa } = await keysOf()
+    expect(() =>
+      jwtAuth({
+        algorithms: ['RS256', 'HS512'],
+        profile: taskInstanceProfile,
+        privateJwk: rsa,
+        secret: crypto.getRandomValues(new Uint8Array(64)),
+        previousSecret: hexOf(rsa.n as string),
+        previousSecretUntil: new Date(Date.now() + 60_000),
+      }),
+    ).toThrow(/"previousSecret" holds the modulus \("n"\)/)
+  })
+
+  it('a random secret beside the same keys is accepted', async () => {
+    const { rsa, ec } = await keysOf()
+    const secret = [...crypto.getRandomValues(new Uint8Array(64))]
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('')
+    expect(() =>
+      jwtAuth({
+        algorithms: ['RS256', 'ES256', 'HS512'],
+        profile: taskInstanceProfile,
+        privateJwk: rsa,
+        publicKeys: [ec],
+        secret,
+      }),
+    ).not.toThrow()
+  })
+})

@@ -11,6 +11,7 @@ import {
   secretBytes,
 } from './key-checks'
 import { createRemoteKeySet, type RemoteKeySetOptions } from './remote-keys'
+import { secretMaterialProblem } from './secret-material'
 import { importPublicJwk } from './web-crypto'
 
 /** The algorithms the library signs and verifies with. `none` is never among them. */
@@ -200,6 +201,8 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
   const hmacKeys = new Map<string, () => CryptoKey | Promise<CryptoKey>>()
   if (options.secret !== undefined) {
     const bytes = secretBytes(options.secret, algorithms)
+    const material = secretMaterialProblem(bytes, options)
+    if (material) throw new TypeError(material)
     for (const alg of algorithms) {
       if (!isHmac(alg)) continue
       const algorithm = { name: 'HMAC', hash: hmacHash[alg] }

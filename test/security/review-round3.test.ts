@@ -233,6 +233,15 @@ describe('4. routes that can match one request carry one policy', () => {
     )
   })
 
+  it('HEAD is served by the GET route, ALL by every method: they meet GET', async () => {
+    for (const method of ['head', 'all']) {
+      const routes = [{ method: method as 'get', path: '/files/*', public: true }, guarded]
+      expect(await build(routes)).toThrow(
+        `${method.toUpperCase()} /files/* (public) and GET /files/secret (scopes: files:admin)`,
+      )
+    }
+  })
+
   it('an optional parameter against the path without it', async () => {
     const table = await build([
       { path: '/docs/:page?', public: true },

@@ -28,8 +28,9 @@ describe('2. a key set that comes back without a key: its tokens leave the cache
     return { state, fetch: fetch as typeof globalThis.fetch }
   }
 
-  it('unreachable past maxStaleness, back with another key: the old token gets 401', async () => {
-    const [old, next] = [await ed25519Signer(), await ed25519Signer()]
+  // A token verified and cached, then the endpoint down past maxStaleness: a miss drops the set.
+  const dropped = async () => {
+    const old = await ed25519Signer()
     const ep = endpoint([old.jwk])
     const app = appWith({
       algorithms: ['EdDSA'],
@@ -44,48 +45,30 @@ describe('2. a key set that comes back without a key: its tokens leave the cache
         maxStaleness: 200,
       },
     })
+    const call = async (token: string) => (await app.request('/x', bearer(token))).status
     const token = await old.token(claims())
-    expect((await app.request('/x', bearer(token))).status).toBe(200) // verified, cached
+    expect(await call(token)).toBe(200) // verified, cached
     ep.state.down = true
-    await sleep(250) // past maxStaleness: the next miss drops the set
-    expect(
-      (await app.request('/x', bearer(await old.token(claims({ jti: crypto.randomUUID() })))))
-        .status,
-    ).toBe(503)
+    await sleep(250)
+    expect(await call(await old.token(claims({ jti: crypto.randomUUID() })))).toBe(503)
+    return { ep, app, call, token }
+  }
+
+  it('unreachable past maxStaleness, back with another key: the old token gets 401', async () => {
+    const { ep, app, call, token } = await dropped()
+    const next = await ed25519Signer()
     ep.state.keys = [next.jwk]
     ep.state.down = false
     await sleep(120) // past the cooldown
-    expect((await app.request('/x', bearer(await next.token(claims())))).status).toBe(200)
+    expect(await call(await next.token(claims()))).toBe(200)
     const res = await app.request('/x', bearer(token))
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toContain('No key matches the token')
   })
 
   it('while the set is dropped, the cached token is not served either (503)', async () => {
-    const old = await ed25519Signer()
-    const ep = endpoint([old.jwk])
-    const app = appWith({
-      algorithms: ['EdDSA'],
-      profile: taskInstanceProfile,
-      jwksUrl: 'https://keys.test/jwks.json',
-      fetch: ep.fetch,
-      cache: true,
-      remoteKeySet: {
-        timeoutDuration: 200,
-        cooldownDuration: 100,
-        cacheMaxAge: 50,
-        maxStaleness: 200,
-      },
-    })
-    const token = await old.token(claims())
-    expect((await app.request('/x', bearer(token))).status).toBe(200)
-    ep.state.down = true
-    await sleep(250)
-    expect(
-      (await app.request('/x', bearer(await old.token(claims({ jti: crypto.randomUUID() })))))
-        .status,
-    ).toBe(503)
-    expect((await app.request('/x', bearer(token))).status).toBe(503)
+    const { call, token } = await dropped()
+    expect(await call(token)).toBe(503)
   })
 })
 

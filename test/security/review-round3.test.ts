@@ -272,6 +272,20 @@ describe('4. routes that can match one request carry one policy', () => {
     expect(await build(routes)).not.toThrow()
   })
 
+  it('a checker may read any parameter: with one, every parameter must sit alike', async () => {
+    const jwk = await generateSigningJwk('EdDSA')
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const { defineGroup, defineRoute } = routeBuilders(auth)
+    const route = (path: string) =>
+      defineRoute({ method: 'get', path, scopes: ['team:member'], handler: (c) => c.json({}) })
+    const checkers = { 'team:member': (c: Context) => c.req.param('team') === 'a' }
+    const table = (paths: string[]) => () =>
+      routeTable(defineGroup({ path: '/', routes: paths.map(route) }), { auth, checkers })
+    expect(table(['/t/:team/files/:f', '/t/:other/:team/raw'])).toThrow(/different policies/)
+    expect(table(['/t/:team/files/:f', '/t/:team/files/raw'])).toThrow(/different policies/)
+    expect(table(['/t/:team/:f', '/t/:team/:f/*'])).not.toThrow()
+  })
+
   it('ownership parameters at different positions are different policies', async () => {
     const scopes = ['self:user']
     const apart = await build([
@@ -357,6 +371,7 @@ describe('7. a secret that is a configured public key', () => {
       'the modulus as upper-case hex with 0x and a sign byte',
       (n: string) => `0x00${hexOf(n).toUpperCase()}`,
     ],
+    ['the modulus as openssl prints it', (n: string) => `00:${hexOf(n).match(/../g)?.join(':')}`],
     [
       'the modulus as raw bytes',
       (n: string) => Uint8Array.from(atob(b64(n)), (c) => c.charCodeAt(0)),

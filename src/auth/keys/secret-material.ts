@@ -24,8 +24,9 @@ const base64 = (text: string) => {
   }
 }
 
+// Hex as tools print it: `0x` first, or bytes between colons (`openssl … -text`).
 const hex = (text: string) => {
-  const digits = text.replace(/^0x/i, '')
+  const digits = text.replace(/^0x/i, '').replaceAll(':', '')
   if (!/^(?:[0-9a-f]{2})+$/i.test(digits)) return undefined
   return Uint8Array.from(digits.match(/../g) as string[], (pair) => Number.parseInt(pair, 16))
 }

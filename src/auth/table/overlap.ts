@@ -52,10 +52,10 @@ const matchesEmpty = (regex: string) => {
 }
 
 /** A path pattern as the elements that match its segments. */
-export type Pattern = readonly Element[]
+type Pattern = readonly Element[]
 
 /** The elements of a Hono path pattern: `/a/:b/:c?/:d{[0-9]+}/*`. */
-export const pathPattern = (path: string): Element[] =>
+const pathPattern = (path: string): Element[] =>
   segments(path).flatMap((segment): Element[] => {
     const param = /^:([^{}?]+)(?:\{(.*)\})?(\?)?$/.exec(segment)
     if (param) {
@@ -87,7 +87,7 @@ const present = (e: Element): Single =>
   e.kind === 'optional' ? { kind: 'one', name: e.name, empty: false } : (e as Single)
 
 /** Whether some request path matches both patterns. */
-export const patternsMeet = (a: Pattern, b: Pattern): boolean => {
+const patternsMeet = (a: Pattern, b: Pattern): boolean => {
   const memo = new Map<number, boolean>()
   const meet = (i: number, j: number): boolean => {
     const key = i * (b.length + 1) + j
@@ -114,7 +114,7 @@ export const patternsMeet = (a: Pattern, b: Pattern): boolean => {
 }
 
 /** Whether requests of one method can reach routes of both (`ALL` any; HEAD is served by GET). */
-export const methodsMeet = (a: string, b: string): boolean => {
+const methodsMeet = (a: string, b: string): boolean => {
   const [x, y] = [a.toUpperCase(), b.toUpperCase()]
   const head = (m: string) => (m === 'HEAD' ? 'GET' : m)
   return x === 'ALL' || y === 'ALL' || head(x) === head(y)
@@ -122,14 +122,79 @@ export const methodsMeet = (a: string, b: string): boolean => {
 
 /**
  * Where a parameter sits when every element before it matches exactly one segment (so its
- * position is fixed), else `undefined`: two routes own a request alike only when their ownership
- * parameters sit at one fixed position in both.
+ * position is fixed), else `undefined`.
  */
-export const fixedPosition = (pattern: Pattern, name: string): number | undefined => {
+const fixedPosition = (pattern: Pattern, name: string): number | undefined => {
   for (let i = 0; i < pattern.length; i++) {
     const e = pattern[i] as Element
     if (e.kind === 'one' && e.name === name && !e.empty) return i
     if (e.kind !== 'literal' && e.kind !== 'one') return undefined
   }
   return undefined
+}
+
+const names = (pattern: Pattern) =>
+  pattern.flatMap((e) => ('name' in e && e.name !== undefined ? [e.name] : []))
+
+/** What the overlap check reads of a table route. */
+export interface OverlapRoute {
+  readonly method: string
+  readonly path: string
+  readonly public: boolean
+  /** Effective scopes. */
+  readonly scopes: readonly string[]
+  /** Path parameters its policy reads: its ownership parameters, or `'all'` with a checker. */
+  readonly reads: readonly string[] | 'all'
+}
+
+// What a path matches, whatever its parameters are called: `/ti/:id/info` and
+// `/ti/:task_instance_id/info` serve the same requests, so they get the same shape.
+const pathShape = (path: string) => path.replace(/\/:[^/{?]+/g, '/:')
+
+// One policy for every request two routes share: both public, or the same scopes with every
+// parameter the policy reads at one fixed position in both, so whichever runs first decides alike.
+const samePolicy = (a: OverlapRoute, b: OverlapRoute, pa: Pattern, pb: Pattern) => {
+  if (a.public || b.public) return a.public === b.public
+  const scopes = new Set(a.scopes)
+  if (scopes.size !== new Set(b.scopes).size || !b.scopes.every((s) => scopes.has(s))) {
+    return false
+  }
+  const read =
+    a.reads === 'all' || b.reads === 'all' ? new Set([...names(pa), ...names(pb)]) : a.reads
+  return [...read].every((name) => {
+    const at = fixedPosition(pa, name)
+    return at !== undefined && at === fixedPosition(pb, name)
+  })
+}
+
+const describe = (r: OverlapRoute) =>
+  `${r.method.toUpperCase()} ${r.path} (${r.public ? 'public' : `scopes: ${r.scopes.join(', ') || 'none'}`})`
+
+/**
+ * Two routes that can match one request are a build error unless they carry the same policy:
+ * Hono runs the first one registered, so an unguarded (or more loosely guarded) route listed
+ * first would serve the other's requests without its guard. Identical paths (parameter names
+ * erased) are an error even with one policy: the second route could never answer.
+ */
+export const refuseOverlaps = (routes: readonly OverlapRoute[]): void => {
+  const patterns = routes.map((r) => pathPattern(r.path))
+  const shapes = routes.map((r) => pathShape(r.path))
+  for (let i = 0; i < routes.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const [a, b] = [routes[j] as OverlapRoute, routes[i] as OverlapRoute]
+      if (!methodsMeet(a.method, b.method)) continue
+      const first = `${a.method.toUpperCase()} ${a.path}`
+      const second = `${b.method.toUpperCase()} ${b.path}`
+      if (shapes[i] === shapes[j]) {
+        if (first === second) throw new Error(`Route defined twice: ${first}`)
+        throw new Error(`Routes match the same requests: ${first} and ${second}`)
+      }
+      const [pa, pb] = [patterns[j] as Pattern, patterns[i] as Pattern]
+      if (patternsMeet(pa, pb) && !samePolicy(a, b, pa, pb)) {
+        throw new Error(
+          `Routes can match the same request with different policies: ${describe(a)} and ${describe(b)}; the first would decide for both. Give them the same scopes, or paths no request matches both (a literal segment where the other has another literal)`,
+        )
+      }
+    }
+  }
 }

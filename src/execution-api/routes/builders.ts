@@ -13,7 +13,7 @@ export const notFoundBody = (message: string) => ({
 })
 
 /**
- * The 403 body Airflow's variable access check writes (`has_variable_access`):
+ * The 403 body of Airflow's variable access refusal (`has_variable_access`, `reason: access_denied`):
  * `{"detail": {"reason": "access_denied", "message": "Task does not have access to variable …"}}`.
  */
 export const accessDenied = (key: string) => ({

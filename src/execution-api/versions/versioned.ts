@@ -1,0 +1,96 @@
+import type { Json } from './change'
+import type { VersionEngine } from './engine'
+import { invalidVersionBody, pickVersion } from './pick'
+
+export const apiVersionHeader = 'Airflow-API-Version'
+
+/** Paths outside Cadwyn's versioned routers (under the base): served to every version alike. */
+const unversioned = /^\/(?:health|\.well-known\/jwks\.json|openapi\.json|docs(?:\/.*)?)$/
+
+/** Bodies this large are passed through unmigrated: the route's own limit answers them (413). */
+const maxMigratedBody = 1024 * 1024
+
+type Fetch = (request: Request, env?: unknown, ctx?: unknown) => Response | Promise<Response>
+
+const json = (body: unknown, status: number) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+const withVersion = (res: Response, date: string) => {
+  const out = new Response(res.body, res)
+  out.headers.set(apiVersionHeader, date)
+  return out
+}
+
+const readJson = async (request: Request): Promise<Json | undefined> => {
+  const length = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (!(length <= maxMigratedBody)) return undefined
+  try {
+    const body: unknown = JSON.parse(await request.clone().text())
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Json) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Wraps an app's `fetch` with Airflow's API versioning under `base`: picks the version from the
+ * `Airflow-API-Version` header, answers 404 for an endpoint the version lacks, rewrites a moved
+ * endpoint to its head path, migrates the request body up and the answer down, and echoes the
+ * version served on every answer.
+ */
+export const versionedFetch = (engine: VersionEngine, base: string, inner: Fetch): Fetch =>
+  async function versioned(request, env, ctx) {
+    const url = new URL(request.url)
+    if (!url.pathname.startsWith(`${base}/`)) return inner(request, env, ctx)
+    const picked = pickVersion(engine.dates, request.headers.get(apiVersionHeader))
+    const newest = engine.dates[0] as string
+    if (picked.kind === 'invalid')
+      return withVersion(json(invalidVersionBody(apiVersionHeader, picked.input), 422), newest)
+    const path = url.pathname.slice(base.length)
+    if (unversioned.test(path)) return withVersion(await inner(request, env, ctx), picked.date)
+    if (picked.kind === 'too-old')
+      return withVersion(json({ detail: 'Not Found' }, 404), picked.date)
+    const { date } = picked
+    const method = request.method === 'HEAD' ? 'GET' : request.method
+
+    const target = engine.route(date, request.method, path)
+    if (!target) return withVersion(json({ detail: 'Not Found' }, 404), date)
+    const endpoint = engine.endpointOf(request.method, target.path)
+    const moved = target.path !== path || Object.keys(target.query).length > 0
+    const next = new URL(url)
+    next.pathname = base + target.path
+    for (const [name, value] of Object.entries(target.query)) next.searchParams.set(name, value)
+    if (endpoint?.query) {
+      for (const name of engine.unknownQuery(date, endpoint.query)) next.searchParams.delete(name)
+    }
+
+    let body: string | undefined
+    if (endpoint?.request && request.body) {
+      const parsed = await readJson(request)
+      if (parsed) {
+        const model =
+          typeof endpoint.request === 'string' ? endpoint.request : endpoint.request(parsed)
+        const issues = engine.requestUp(date, model, parsed)
+        if (issues.length) return withVersion(json({ detail: issues }, 422), date)
+        body = JSON.stringify(parsed)
+      }
+    }
+    let forwarded = request
+    if (body !== undefined || moved || next.search !== url.search) {
+      const headers = new Headers(request.headers)
+      headers.delete('content-length')
+      const content = body ?? (request.body ? await request.arrayBuffer() : undefined)
+      forwarded = new Request(next, { method: request.method, headers, body: content })
+    }
+
+    const res = await inner(forwarded, env, ctx)
+    const isJson = res.headers.get('content-type')?.startsWith('application/json')
+    if (!endpoint?.response || method !== request.method || res.status >= 300 || !isJson)
+      return withVersion(res, date)
+    // Cadwyn migrates successful answers only (migrate_http_errors=False).
+    const migrated = engine.answerDown(date, endpoint.response, await res.json())
+    const headers = new Headers(res.headers)
+    headers.delete('content-length')
+    headers.set(apiVersionHeader, date)
+    return new Response(JSON.stringify(migrated), { status: res.status, headers })
+  }

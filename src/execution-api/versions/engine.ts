@@ -34,14 +34,19 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Every object of each model found in `value`, read as `model`. */
-const collect = (model: string, value: unknown, found = new Map<string, Json[]>()) => {
+const collect = (
+  nested: Record<string, Record<string, string>>,
+  model: string,
+  value: unknown,
+  found = new Map<string, Json[]>(),
+) => {
   if (!isObject(value)) return found
   found.set(model, [...(found.get(model) ?? []), value])
-  for (const [field, inner] of Object.entries(nestedModels[model] ?? {})) {
+  for (const [field, inner] of Object.entries(nested[model] ?? {})) {
     const list = field.endsWith('[]')
     const child = value[list ? field.slice(0, -2) : field]
     for (const item of list ? (Array.isArray(child) ? child : []) : [child]) {
-      collect(inner, item, found)
+      collect(nested, inner, item, found)
     }
   }
   return found
@@ -137,7 +142,11 @@ const routingFor = (newer: readonly ApiVersion[]): Routing => {
 }
 
 /** Builds the plans of a bundle; `versions` in any order. */
-export const createEngine = (versions: readonly ApiVersion[], endpoints = endpointModels) => {
+export const createEngine = (
+  versions: readonly ApiVersion[],
+  endpoints: readonly EndpointModels[] = endpointModels,
+  nested: Record<string, Record<string, string>> = nestedModels,
+) => {
   const sorted = [...versions].sort((a, b) => b.date.localeCompare(a.date))
   const dates = sorted.map((v) => v.date)
   const plans = new Map<string, VersionPlan>()
@@ -181,7 +190,7 @@ export const createEngine = (versions: readonly ApiVersion[], endpoints = endpoi
     answerDown(date: string, model: string, body: unknown) {
       const steps = planOf(date).down
       if (!steps.length || !isObject(body)) return body
-      const objects = collect(model, body)
+      const objects = collect(nested, model, body)
       for (const step of steps) {
         if (!('model' in step)) continue
         for (const object of objects.get(step.model) ?? []) down(step, object)

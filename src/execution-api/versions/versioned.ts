@@ -10,7 +10,12 @@ const unversioned = /^\/(?:health|\.well-known\/jwks\.json|openapi\.json|docs(?:
 /** Bodies this large are passed through unmigrated: the route's own limit answers them (413). */
 const maxMigratedBody = 1024 * 1024
 
-type Fetch = (request: Request, env?: unknown, ctx?: unknown) => Response | Promise<Response>
+/** A `fetch` handler as Hono's apps and Workers have them. */
+export type Fetch<E = unknown, C = unknown> = (
+  request: Request,
+  env?: E,
+  ctx?: C,
+) => Response | Promise<Response>
 
 const json = (body: unknown, status: number) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -21,11 +26,38 @@ const withVersion = (res: Response, date: string) => {
   return out
 }
 
+/** The body of a copy of `request` as text, or `undefined` past `maxMigratedBody` bytes. */
+const readCapped = async (request: Request) => {
+  const declared = Number(request.headers.get('content-length') ?? 0)
+  if (declared > maxMigratedBody || !request.body) return undefined
+  const reader = request.clone().body?.getReader()
+  if (!reader) return undefined
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxMigratedBody) {
+      await reader.cancel()
+      return undefined
+    }
+    chunks.push(value)
+  }
+  const all = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    all.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return new TextDecoder().decode(all)
+}
+
 const readJson = async (request: Request): Promise<Json | undefined> => {
-  const length = Number(request.headers.get('content-length') ?? Number.NaN)
-  if (!(length <= maxMigratedBody)) return undefined
+  const text = await readCapped(request)
+  if (text === undefined) return undefined
   try {
-    const body: unknown = JSON.parse(await request.clone().text())
+    const body: unknown = JSON.parse(text)
     return body && typeof body === 'object' && !Array.isArray(body) ? (body as Json) : undefined
   } catch {
     return undefined
@@ -38,7 +70,11 @@ const readJson = async (request: Request): Promise<Json | undefined> => {
  * endpoint to its head path, migrates the request body up and the answer down, and echoes the
  * version served on every answer.
  */
-export const versionedFetch = (engine: VersionEngine, base: string, inner: Fetch): Fetch =>
+export const versionedFetch = <E, C>(
+  engine: VersionEngine,
+  base: string,
+  inner: Fetch<E, C>,
+): Fetch<E, C> =>
   async function versioned(request, env, ctx) {
     const url = new URL(request.url)
     if (!url.pathname.startsWith(`${base}/`)) return inner(request, env, ctx)

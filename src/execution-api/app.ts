@@ -16,6 +16,7 @@ import { mountDocs } from './docs'
 import { type AppEnv, defineGroup } from './routes/builders'
 import { metaRoutes } from './routes/meta'
 import { resourceRoutes, xcoms } from './routes/resources'
+import { taskInstanceQueries, taskReschedules } from './routes/task-instance-queries'
 import { taskInstances } from './routes/task-instances'
 
 const realm = 'execution-api'
@@ -67,6 +68,8 @@ export const createApp = (env: ExecutionBindings) => {
     routes: [
       ...metaRoutes(issuer, () => document as OpenApiDocument),
       taskInstances,
+      taskInstanceQueries,
+      taskReschedules,
       ...resourceRoutes(config.multiTeam),
       xcoms,
     ],

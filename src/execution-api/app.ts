@@ -15,8 +15,10 @@ import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'
 import { type AppEnv, defineGroup } from './routes/builders'
 import { metaRoutes } from './routes/meta'
-import { resourceRoutes, xcoms } from './routes/resources'
+import { resourceRoutes } from './routes/resources'
+import { taskInstanceQueries, taskReschedules } from './routes/task-instance-queries'
 import { taskInstances } from './routes/task-instances'
+import { xcoms } from './routes/xcoms'
 
 const realm = 'execution-api'
 
@@ -70,6 +72,8 @@ export const createApp = (env: ExecutionBindings) => {
         versionedDocuments(() => document as OpenApiDocument, '/execution'),
       ),
       taskInstances,
+      taskInstanceQueries,
+      taskReschedules,
       ...resourceRoutes(config.multiTeam),
       xcoms,
     ],

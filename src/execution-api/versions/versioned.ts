@@ -89,9 +89,9 @@ export const versionedFetch = <E, C>(
     const { date } = picked
     const method = request.method === 'HEAD' ? 'GET' : request.method
 
-    const target = engine.route(date, request.method, path)
+    const target = engine.route(date, method, path)
     if (!target) return withVersion(json({ detail: 'Not Found' }, 404), date)
-    const endpoint = engine.endpointOf(request.method, target.path)
+    const endpoint = engine.endpointOf(method, target.path)
     const moved = target.path !== path || Object.keys(target.query).length > 0
     const next = new URL(url)
     next.pathname = base + target.path

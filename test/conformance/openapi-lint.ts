@@ -53,9 +53,7 @@ try {
       },
     )
     // Warnings count too: the recommended rules are the bar, not just their errors.
-    const warned =
-      /\bwarning\b/i.test(lint.stdout + lint.stderr) &&
-      !/0 warnings?\b/.test(lint.stderr + lint.stdout)
+    const warned = /^\s*\d+:\d+\s+warning\s/m.test(lint.stdout + lint.stderr)
     if (lint.status === 0 && !warned) passed++
     else {
       failed++

@@ -1,57 +1,30 @@
 import * as z from 'zod'
 import * as c from './common.ts'
+import * as before from './v2025-08-10.ts'
 
 // task-sdk/src/airflow/sdk/api/datamodels/_generated.py at
-// apache/airflow@418ea6bb42597b5da06608c2303d17c16257bdbf, API_VERSION "2026-04-06": the models
-// that differ from common.ts.
+// apache/airflow@418ea6bb42597b5da06608c2303d17c16257bdbf, API_VERSION "2026-04-06", written as
+// what differs there from the 2025-08-10 transcription (every field read at that commit).
 
 export const commit = '418ea6bb42597b5da06608c2303d17c16257bdbf'
 export const version = '2026-04-06'
 
-export const DagRun = z.strictObject({
-  dag_id: z.string(),
-  run_id: z.string(),
-  logical_date: c.optional(c.aware),
-  data_interval_start: c.optional(c.aware),
-  data_interval_end: c.optional(c.aware),
-  run_after: c.aware,
+export const DagRun = before.DagRun.extend({
   start_date: c.optional(c.aware),
-  end_date: c.optional(c.aware),
-  clear_number: c.optional(z.int()),
   run_type: z.enum(['backfill', 'scheduled', 'manual', 'asset_triggered', 'asset_materialization']),
-  state: c.DagRunState,
-  conf: c.optional(z.record(z.string(), z.unknown())),
   triggering_user_name: c.optional(z.string()),
-  consumed_asset_events: z.array(c.AssetEventDagRunReference),
   partition_key: c.optional(z.string()),
   note: c.optional(z.string()),
 })
 
-export const TIRunContext = z.object({
+export const TIRunContext = before.TIRunContext.omit({ upstream_map_indexes: true }).extend({
   dag_run: DagRun,
-  task_reschedule_count: c.optional(z.int()),
-  max_tries: z.int(),
-  variables: c.optional(z.array(c.VariableResponse)),
-  connections: c.optional(z.array(c.ConnectionResponse)),
-  next_method: c.optional(z.string()),
-  next_kwargs: c.optional(z.union([z.record(z.string(), z.unknown()), z.string()])),
-  xcom_keys_to_clear: c.optional(z.array(z.string())),
-  should_retry: c.optional(z.boolean()),
 })
 
-export const TIRetryStatePayload = z.strictObject({
-  state: c.optional(z.literal('up_for_retry')),
-  end_date: c.aware,
-  rendered_map_index: c.optional(z.string()),
-})
+export const TIRetryStatePayload = before.TIRetryStatePayload
 
-export const TIDeferredStatePayload = z.strictObject({
-  state: c.optional(z.literal('deferred')),
-  classpath: z.string(),
+export const TIDeferredStatePayload = before.TIDeferredStatePayload.extend({
   trigger_kwargs: c.optional(z.union([c.jsonObject, z.string()])),
-  trigger_timeout: c.optional(c.timedelta),
   queue: c.optional(z.string()),
-  next_method: z.string(),
   next_kwargs: c.optional(c.jsonObject),
-  rendered_map_index: c.optional(z.string()),
 })

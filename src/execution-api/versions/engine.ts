@@ -77,35 +77,30 @@ const down = (step: Instruction, object: Json) => {
   }
 }
 
-/** One instruction applied to a request body of its model, on the way up; issues are collected. */
+/**
+ * One instruction applied to a request body of its model, on the way up; issues are collected.
+ * Answers whether the body changed.
+ */
 const up = (step: Instruction, body: Json, issues: Issue[]) => {
   if (step.kind === 'field-added' && step.field in body) {
     // Airflow's request models forbid extras: a field the client's version lacks is refused.
     const input = body[step.field]
-    issues.push({
-      type: 'extra_forbidden',
-      loc: ['body', step.field],
-      msg: 'Extra inputs are not permitted',
-      input,
-    })
-  } else if (step.kind === 'field-removed') {
+    const msg = 'Extra inputs are not permitted'
+    issues.push({ type: 'extra_forbidden', loc: ['body', step.field], msg, input })
+  } else if (step.kind === 'field-removed' && step.field in body) {
     delete body[step.field]
+    return true
   } else if (step.kind === 'field-renamed' && step.older in body) {
     body[step.field] = body[step.older]
     delete body[step.older]
-  } else if (
-    step.kind === 'field-narrowed' &&
-    step.field in body &&
-    !step.accepts(body[step.field])
-  ) {
+    return true
+  } else if (step.kind === 'field-narrowed' && step.field in body) {
     const input = body[step.field]
-    issues.push({
-      type: 'type_error',
-      loc: ['body', step.field],
-      msg: `Input should be ${step.type}`,
-      input,
-    })
+    const msg = `Input should be ${step.type}`
+    if (!step.accepts(input))
+      issues.push({ type: 'type_error', loc: ['body', step.field], msg, input })
   }
+  return false
 }
 
 /** The endpoint table a client of `date` sees, from the head table and the newer versions. */
@@ -198,15 +193,19 @@ export const createEngine = (
       return body
     },
 
-    /** Migrates a request body of `model` up from `date` to head, in place; issues mean 422. */
-    requestUp(date: string, model: string, body: Json): Issue[] {
+    /**
+     * Migrates a request body of `model` up from `date` to head, in place: `issues` mean 422,
+     * `changed` that the body must be sent on as rewritten.
+     */
+    requestUp(date: string, model: string, body: Json) {
       const issues: Issue[] = []
+      let changed = false
       const steps = planOf(date).down
       for (let i = steps.length - 1; i >= 0; i--) {
         const step = steps[i] as Instruction
-        if ('model' in step && step.model === model) up(step, body, issues)
+        if ('model' in step && step.model === model) changed = up(step, body, issues) || changed
       }
-      return issues
+      return { issues, changed }
     },
 
     /** Query parameters of `model` the client's version did not have: dropped, as FastAPI ignores them. */

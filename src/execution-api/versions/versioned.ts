@@ -101,14 +101,16 @@ export const versionedFetch = <E, C>(
     }
 
     let body: string | undefined
-    if (endpoint?.request && request.body) {
+    const older = engine.planOf(date).down.length > 0
+    if (older && endpoint?.request && request.body) {
       const parsed = await readJson(request)
       if (parsed) {
         const model =
           typeof endpoint.request === 'string' ? endpoint.request : endpoint.request(parsed)
-        const issues = engine.requestUp(date, model, parsed)
+        const { issues, changed } = engine.requestUp(date, model, parsed)
         if (issues.length) return withVersion(json({ detail: issues }, 422), date)
-        body = JSON.stringify(parsed)
+        // Unchanged bodies go on as sent: no re-encoding (large integers keep their digits).
+        if (changed) body = JSON.stringify(parsed)
       }
     }
     let forwarded = request
@@ -121,10 +123,10 @@ export const versionedFetch = <E, C>(
 
     const res = await inner(forwarded, env, ctx)
     const isJson = res.headers.get('content-type')?.startsWith('application/json')
-    if (!endpoint?.response || method !== request.method || res.status >= 300 || !isJson)
-      return withVersion(res, date)
+    const migrate = older && endpoint?.response && method === request.method
+    if (!migrate || res.status >= 300 || !isJson) return withVersion(res, date)
     // Cadwyn migrates successful answers only (migrate_http_errors=False).
-    const migrated = engine.answerDown(date, endpoint.response, await res.json())
+    const migrated = engine.answerDown(date, endpoint.response as string, await res.json())
     const headers = new Headers(res.headers)
     headers.delete('content-length')
     headers.set(apiVersionHeader, date)

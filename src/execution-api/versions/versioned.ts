@@ -97,7 +97,11 @@ export const versionedFetch = <E, C>(
     next.pathname = base + target.path
     for (const [name, value] of Object.entries(target.query)) next.searchParams.set(name, value)
     if (endpoint?.query) {
-      for (const name of engine.unknownQuery(date, endpoint.query)) next.searchParams.delete(name)
+      // FastAPI ignores a query parameter the version lacks; only a present one is dropped, so an
+      // untouched query is never re-encoded.
+      for (const name of engine.unknownQuery(date, endpoint.query)) {
+        if (next.searchParams.has(name)) next.searchParams.delete(name)
+      }
     }
 
     let body: string | undefined

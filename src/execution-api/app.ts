@@ -14,6 +14,7 @@ import { apiVersion, apiVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'
 import { type AppEnv, defineGroup } from './routes/builders'
+import { dagRuns, dags } from './routes/dag-runs'
 import { metaRoutes } from './routes/meta'
 import { resourceRoutes } from './routes/resources'
 import { taskInstanceQueries, taskReschedules } from './routes/task-instance-queries'
@@ -73,6 +74,8 @@ export const createApp = (env: ExecutionBindings) => {
       taskReschedules,
       ...resourceRoutes(config.multiTeam),
       xcoms,
+      dagRuns,
+      dags,
     ],
   })
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })

@@ -13,6 +13,7 @@ import {
 import { apiVersion, apiVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'
+import { assetEventRoutes, assets } from './routes/assets'
 import { type AppEnv, defineGroup } from './routes/builders'
 import { dagRuns, dags } from './routes/dag-runs'
 import { metaRoutes } from './routes/meta'
@@ -76,6 +77,8 @@ export const createApp = (env: ExecutionBindings) => {
       xcoms,
       dagRuns,
       dags,
+      assets,
+      assetEventRoutes,
     ],
   })
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })

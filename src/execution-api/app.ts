@@ -18,6 +18,7 @@ import { type AppEnv, defineGroup } from './routes/builders'
 import { dagRuns, dags } from './routes/dag-runs'
 import { metaRoutes } from './routes/meta'
 import { resourceRoutes } from './routes/resources'
+import { assetStateStore, taskStateStore } from './routes/state-stores'
 import { taskInstanceQueries, taskReschedules } from './routes/task-instance-queries'
 import { taskInstances } from './routes/task-instances'
 import { xcoms } from './routes/xcoms'
@@ -79,6 +80,8 @@ export const createApp = (env: ExecutionBindings) => {
       dags,
       assets,
       assetEventRoutes,
+      taskStateStore,
+      assetStateStore,
     ],
   })
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })

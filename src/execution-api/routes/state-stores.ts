@@ -111,7 +111,10 @@ const assetTags = ['Asset State Store']
 type AssetBy = { name: string } | { uri: string }
 
 /** The asset's id, or Airflow's 404 for an asset that is unknown or inactive. */
-const assetIdOr404 = async (c: Context, by: AssetBy) => {
+const assetIdOr404 = async (
+  c: Context,
+  by: AssetBy,
+): Promise<{ id: number } | { refused: Response }> => {
   const id = await activeAssetId(c.env.DB, by)
   if (id !== null) return { id }
   const [field, value] = 'name' in by ? ['name', by.name] : ['uri', by.uri]

@@ -16,6 +16,7 @@ import { mountDocs } from './docs'
 import { assetEventRoutes, assets } from './routes/assets'
 import { type AppEnv, defineGroup } from './routes/builders'
 import { dagRuns, dags } from './routes/dag-runs'
+import { hitlDetails } from './routes/hitl'
 import { metaRoutes } from './routes/meta'
 import { resourceRoutes } from './routes/resources'
 import { assetStateStore, taskStateStore } from './routes/state-stores'
@@ -82,6 +83,7 @@ export const createApp = (env: ExecutionBindings) => {
       assetEventRoutes,
       taskStateStore,
       assetStateStore,
+      hitlDetails,
     ],
   })
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })

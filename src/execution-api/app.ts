@@ -13,6 +13,7 @@ import {
 import { apiVersion, apiVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'
+import { callbacks, connectionTests } from './routes/absent'
 import { assetEventRoutes, assets } from './routes/assets'
 import { type AppEnv, defineGroup } from './routes/builders'
 import { dagRuns, dags } from './routes/dag-runs'
@@ -84,6 +85,8 @@ export const createApp = (env: ExecutionBindings) => {
       taskStateStore,
       assetStateStore,
       hitlDetails,
+      connectionTests,
+      callbacks,
     ],
   })
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })

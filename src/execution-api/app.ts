@@ -13,9 +13,14 @@ import {
 import { newestApiVersion, versionEngine, versionedDocuments, withVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'
+import { callbacks, connectionTests } from './routes/absent'
+import { assetEventRoutes, assets } from './routes/assets'
 import { type AppEnv, defineGroup } from './routes/builders'
+import { dagRuns, dags } from './routes/dag-runs'
+import { hitlDetails } from './routes/hitl'
 import { metaRoutes } from './routes/meta'
 import { resourceRoutes } from './routes/resources'
+import { assetStateStore, taskStateStore } from './routes/state-stores'
 import { taskInstanceQueries, taskReschedules } from './routes/task-instance-queries'
 import { taskInstances } from './routes/task-instances'
 import { xcoms } from './routes/xcoms'
@@ -76,6 +81,15 @@ export const createApp = (env: ExecutionBindings) => {
       taskReschedules,
       ...resourceRoutes(config.multiTeam),
       xcoms,
+      dagRuns,
+      dags,
+      assets,
+      assetEventRoutes,
+      taskStateStore,
+      assetStateStore,
+      hitlDetails,
+      connectionTests,
+      callbacks,
     ],
   })
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })

@@ -19,6 +19,14 @@ export const row = (text: string, ...values: unknown[]) =>
     .bind(...values)
     .first<Record<string, unknown>>()
 
+/** Reads every row. */
+export const rows = async (text: string, ...values: unknown[]) =>
+  (
+    await env.DB.prepare(text)
+      .bind(...values)
+      .all<Record<string, unknown>>()
+  ).results
+
 /**
  * A workload token is refused (403, the route allows execution tokens only); with `tiSelf`, an
  * execution token of another task instance is refused too. `path(id)` builds the path for the

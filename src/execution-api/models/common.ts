@@ -65,3 +65,7 @@ export const variableKeysQuery = z.object({
 export const variableKeysAnswer = z
   .object({ keys: z.array(z.string()), total_entries: z.int() })
   .meta({ title: 'VariableKeysResponse' })
+
+/** Python's `repr` of a string, as Airflow's messages quote names (`key='rows'`). */
+export const pyRepr = (s: string) =>
+  s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/[\\']/g, '\\$&')}'`

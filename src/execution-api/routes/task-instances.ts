@@ -26,7 +26,7 @@ const tiNotFound = notFoundBody('Task Instance not found')
 
 const json = (text: string | null) => (text === null ? null : JSON.parse(text))
 
-const dagRunOf = (row: DagRunRow) => ({
+export const dagRunOf = (row: DagRunRow) => ({
   dag_id: row.dag_id,
   run_id: row.run_id,
   logical_date: row.logical_date,

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { notFound } from '../models/common'
+import { notFound, pyRepr as repr } from '../models/common'
 import {
   badRequest,
   xcomGetQuery,
@@ -30,9 +30,6 @@ const tags = ['XComs']
 const missing = { description: 'Not found', schema: notFound }
 const path = '/:dag_id/:run_id/:task_id/:key'
 
-// Python's repr of a string, as Airflow's messages quote keys and ids (`key='rows'`).
-const repr = (s: string) =>
-  s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/[\\']/g, '\\$&')}'`
 const notFoundFor = (k: XComSeq, at: string) =>
   notFoundBody(
     `XCom with key=${repr(k.key)} ${at} not found for task ${repr(k.task_id)} in DAG run ` +

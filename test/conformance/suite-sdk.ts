@@ -97,6 +97,40 @@ for (const models of sdkVersions) {
     })
   })
 
+  test(`SDK ${v}: a task triggers, reads and clears dag runs, looks up assets and its state store`, async (ctx) => {
+    const { id, client } = await queuedTask(ctx, models)
+    await client.start(id, 4007, pyDate())
+    const runId = `triggered_${v}_${crypto.randomUUID().slice(0, 8)}`
+    const logicalDate = pyDate(new Date(Date.now() - 3_600_000))
+    noContent(await client.triggerDagRun('conformance', runId, logicalDate), 204)
+    // The run exists: TriggerDagRunOperator reads DAGRUN_ALREADY_EXISTS from the 409.
+    const exists = await refused(client.triggerDagRun('conformance', runId, logicalDate), 409)
+    assert.equal((exists as { reason: string }).reason, 'already_exists')
+    assert.deepEqual(await client.dagRunState('conformance', runId), { state: 'queued' })
+    assert.ok((await client.dagRunCount('conformance')) >= 1)
+    if (models.dagRunDetail) {
+      const run = (await client.dagRunDetail('conformance', runId)) as { run_id: string }
+      assert.equal(run.run_id, runId)
+    }
+    if (models.previousRun) {
+      const before = await client.previousDagRun('conformance', pyDate())
+      assert.ok(before, 'a run before now')
+    }
+    noContent(await client.clearDagRun('conformance', runId), 204)
+
+    // Assets: an unknown one is the 404 the client turns into ASSET_NOT_FOUND.
+    await refused(client.getAsset(`missing_${v}`), 404)
+    assert.deepEqual((await client.assetEvents(`missing_${v}`)).asset_events, [])
+
+    if (models.stateStores) {
+      noContent(await client.setTaskStore(id, 'cursor', { page: 3 }), 204)
+      assert.deepEqual(await client.getTaskStore(id, 'cursor'), { value: { page: 3 } })
+      noContent(await client.deleteTaskStore(id, 'cursor'), 204)
+      await refused(client.getTaskStore(id, 'cursor'), 404)
+    }
+    noContent(await client.succeed(id, pyDate()), 204)
+  })
+
   test(`SDK ${v}: a failed try goes up_for_retry`, async (ctx) => {
     const { id, client } = await queuedTask(ctx, models)
     await client.start(id, 4001, pyDate())

@@ -179,6 +179,64 @@ export class SdkClient {
     return c.XComSequenceSliceResponse.parse(json(answer))
   }
 
+  /** `dag_runs.trigger`: the payload dumped with `exclude_defaults=True`, as client.py does. */
+  triggerDagRun(dagId: string, runId: string, logicalDate: string) {
+    const body = dump(this.models.TriggerDAGRunPayload, { logical_date: logicalDate, conf: {} })
+    return this.request('POST', `dag-runs/${dagId}/${runId}`, body)
+  }
+
+  clearDagRun(dagId: string, runId: string) {
+    const model = this.models.ClearDagRunPayload
+    const body = model ? dump(model, {}) : undefined
+    return this.request('POST', `dag-runs/${dagId}/${runId}/clear`, body)
+  }
+
+  async dagRunState(dagId: string, runId: string) {
+    const answer = await this.request('GET', `dag-runs/${dagId}/${runId}/state`)
+    return c.DagRunStateResponse.parse(json(answer))
+  }
+
+  async dagRunCount(dagId: string) {
+    return z.int().parse(json(await this.request('GET', `dag-runs/count?dag_id=${dagId}`)))
+  }
+
+  async dagRunDetail(dagId: string, runId: string) {
+    return this.models.DagRun.parse(json(await this.request('GET', `dag-runs/${dagId}/${runId}`)))
+  }
+
+  /** `dag_runs.get_previous` at the path this version's client calls. */
+  async previousDagRun(dagId: string, logicalDate: string) {
+    const when = encodeURIComponent(logicalDate)
+    const path =
+      this.models.previousRun === 'by-dag'
+        ? `dag-runs/${dagId}/previous?logical_date=${when}`
+        : `dag-runs/previous?dag_id=${dagId}&logical_date=${when}`
+    return this.models.DagRun.nullable().parse(json(await this.request('GET', path)))
+  }
+
+  async assetEvents(name: string) {
+    const answer = await this.request('GET', `asset-events/by-asset?name=${name}&ascending=true`)
+    return c.AssetEventsResponse.parse(json(answer))
+  }
+
+  getAsset(name: string) {
+    return this.request('GET', `assets/by-name?name=${name}`)
+  }
+
+  setTaskStore(id: string, key: string, value: unknown) {
+    const body = dump(c.TaskStorePutBody, { value, expires_at: null })
+    return this.request('PUT', `store/ti/${id}/${encodeURIComponent(key)}`, body)
+  }
+
+  async getTaskStore(id: string, key: string) {
+    const answer = await this.request('GET', `store/ti/${id}/${encodeURIComponent(key)}`)
+    return c.TaskStoreResponse.parse(json(answer))
+  }
+
+  deleteTaskStore(id: string, key: string) {
+    return this.request('DELETE', `store/ti/${id}/${encodeURIComponent(key)}`)
+  }
+
   private state(id: string, model: z.ZodType, body: Record<string, unknown>) {
     return this.request('PATCH', `task-instances/${id}/state`, dump(model, body))
   }

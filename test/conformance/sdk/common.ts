@@ -114,3 +114,12 @@ export const TISkippedDownstreamTasksStatePayload = z.strictObject({
 export const timedelta = z.string().regex(/^P/)
 
 export const DagRunState = z.enum(['queued', 'running', 'success', 'failed'])
+
+export const DagRunStateResponse = z.object({ state: DagRunState })
+
+/** `AssetEventsResponse`, read here only as a list (the replay's runs consume no events). */
+export const AssetEventsResponse = z.object({ asset_events: z.array(z.unknown()) })
+
+// The state stores, from 2026-06-30 on.
+export const TaskStorePutBody = z.strictObject({ value: jsonValue, expires_at: optional(aware) })
+export const TaskStoreResponse = z.strictObject({ value: jsonValue })

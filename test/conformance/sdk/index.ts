@@ -18,14 +18,35 @@ export interface SdkModels {
   TIRetryStatePayload: z.ZodType
   TIDeferredStatePayload: z.ZodType
   TISuccessStatePayload: z.ZodType
+  TriggerDAGRunPayload: z.ZodType
   /** `GET /variables/keys` and its answer, from 2026-06-30 on. */
   VariableKeysResponse?: z.ZodType
+  /** The clear payload, from 2026-11-13 on; older SDKs clear with no body. */
+  ClearDagRunPayload?: z.ZodType
+  /** Where this SDK reads the previous dag run: none before 2025-08-10, then by dag, then by query. */
+  previousRun?: 'by-dag' | 'by-query'
+  /** From 2026-04-06: `GET /dag-runs/{dag_id}/{run_id}`. */
+  dagRunDetail?: boolean
+  /** From 2026-06-30: the task and asset state stores. */
+  stateStores?: boolean
 }
 
 export const sdkVersions: SdkModels[] = [
   v2025_04_11,
-  { TISuccessStatePayload, ...v2025_08_10 },
-  { TISuccessStatePayload, ...v2026_04_06 },
-  { TISuccessStatePayload, ...v2026_06_30 },
-  { TISuccessStatePayload, ...v2026_11_13 },
+  { TISuccessStatePayload, previousRun: 'by-dag', ...v2025_08_10 },
+  { TISuccessStatePayload, previousRun: 'by-query', dagRunDetail: true, ...v2026_04_06 },
+  {
+    TISuccessStatePayload,
+    previousRun: 'by-query',
+    dagRunDetail: true,
+    stateStores: true,
+    ...v2026_06_30,
+  },
+  {
+    TISuccessStatePayload,
+    previousRun: 'by-query',
+    dagRunDetail: true,
+    stateStores: true,
+    ...v2026_11_13,
+  },
 ]

@@ -21,4 +21,5 @@ export const TIRunContext = next.TIRunContext.extend({
 
 export const TIRetryStatePayload = next.TIRetryStatePayload.omit({ rendered_map_index: true })
 export const TIDeferredStatePayload = next.TIDeferredStatePayload.omit({ rendered_map_index: true })
+export const TriggerDAGRunPayload = next.TriggerDAGRunPayload
 export const TISuccessStatePayload = c.TISuccessStatePayload.omit({ rendered_map_index: true })

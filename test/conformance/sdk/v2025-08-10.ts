@@ -39,6 +39,12 @@ export const TIRunContext = z.object({
   should_retry: c.optional(z.boolean()),
 })
 
+export const TriggerDAGRunPayload = z.strictObject({
+  logical_date: c.optional(c.aware),
+  conf: c.optional(z.record(z.string(), z.unknown())),
+  reset_dag_run: c.optional(z.boolean()),
+})
+
 export const TIRetryStatePayload = z.strictObject({
   state: c.optional(z.literal('up_for_retry')),
   end_date: c.aware,

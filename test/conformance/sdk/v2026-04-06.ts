@@ -21,6 +21,11 @@ export const TIRunContext = before.TIRunContext.omit({ upstream_map_indexes: tru
   dag_run: DagRun,
 })
 
+export const TriggerDAGRunPayload = before.TriggerDAGRunPayload.extend({
+  partition_key: c.optional(z.string()),
+  note: c.optional(z.string()),
+})
+
 export const TIRetryStatePayload = before.TIRetryStatePayload
 
 export const TIDeferredStatePayload = before.TIDeferredStatePayload.extend({

@@ -32,6 +32,10 @@ export const TIRetryStatePayload = before.TIRetryStatePayload.extend({
   retry_reason: c.optional(z.string()),
 })
 
+export const TriggerDAGRunPayload = before.TriggerDAGRunPayload.extend({
+  run_after: c.optional(c.aware),
+})
+
 export const TIDeferredStatePayload = before.TIDeferredStatePayload
 
 export const VariableKeysResponse = z.strictObject({

@@ -17,3 +17,6 @@ export const TIRunContext = previous.TIRunContext.extend({
 export const TIRetryStatePayload = previous.TIRetryStatePayload
 export const TIDeferredStatePayload = previous.TIDeferredStatePayload
 export const VariableKeysResponse = previous.VariableKeysResponse
+export const TriggerDAGRunPayload = previous.TriggerDAGRunPayload
+/** `ClearDagRunPayload`, which this version adds (versions/v2026_11_13.py). */
+export const ClearDagRunPayload = z.strictObject({ only_failed: z.boolean().optional() })

@@ -99,6 +99,25 @@ describe('Airflow-API-Version on the Worker', () => {
     expect(res.headers.get('airflow-api-version')).toBe(previous(date))
   })
 
+  it('serves the previous dag run at the path each version had (moved in 2026-04-06)', async () => {
+    const { token } = await start('2026-06-30')
+    const ask = (version: string, path: string) =>
+      ctx.request(`/execution/dag-runs/${path}`, {
+        headers: { ...call(token, 'GET').headers, 'airflow-api-version': version },
+      })
+    const when = encodeURIComponent(new Date(Date.now() + 60_000).toISOString())
+    const byDag = await ask('2025-08-10', `some-dag/previous?logical_date=${when}`)
+    expect(byDag.status).toBe(200)
+    expect(await byDag.json()).toBeNull()
+    const byQuery = await ask('2026-04-06', `previous?dag_id=some-dag&logical_date=${when}`)
+    expect(byQuery.status).toBe(200)
+    // Before it existed, and at its old path once moved: 404.
+    expect((await ask('2025-05-20', `some-dag/previous?logical_date=${when}`)).status).toBe(404)
+    expect((await ask('2025-11-05', `previous?dag_id=some-dag&logical_date=${when}`)).status).toBe(
+      404,
+    )
+  })
+
   it('answers 404 on versioned routes for a date before the first, echoing it; 422 for no date', async () => {
     const early = await ctx.request('/execution/variables/x', {
       headers: { 'airflow-api-version': '2025-01-01' },

@@ -97,7 +97,7 @@ for (const models of sdkVersions) {
     })
   })
 
-  test(`SDK ${v}: a task triggers, reads and clears dag runs, looks up assets and its state store`, async (ctx) => {
+  test(`SDK ${v}: a task triggers, reads and clears dag runs, looks up assets, asks a human, keeps state`, async (ctx) => {
     const { id, client } = await queuedTask(ctx, models)
     await client.start(id, 4007, pyDate())
     const runId = `triggered_${v}_${crypto.randomUUID().slice(0, 8)}`
@@ -127,6 +127,11 @@ for (const models of sdkVersions) {
       assert.deepEqual(await client.getTaskStore(id, 'cursor'), { value: { page: 3 } })
       noContent(await client.deleteTaskStore(id, 'cursor'), 204)
       await refused(client.getTaskStore(id, 'cursor'), 404)
+    }
+    if (models.hitl) {
+      const asked = await client.addHitlDetail(id, ['approve', 'reject'], 'Ship it?')
+      assert.deepEqual(asked.options, ['approve', 'reject'])
+      assert.equal((await client.hitlResponse(id)).response_received, false)
     }
     noContent(await client.succeed(id, pyDate()), 204)
   })

@@ -237,6 +237,27 @@ export class SdkClient {
     return this.request('DELETE', `store/ti/${id}/${encodeURIComponent(key)}`)
   }
 
+  /** `hitl.add_response`: the comms model `CreateHITLDetailPayload`, dumped whole. */
+  async addHitlDetail(id: string, options: string[], subject: string) {
+    const payload = {
+      ti_id: id,
+      options,
+      subject,
+      body: null,
+      defaults: null,
+      multiple: false,
+      params: null,
+      assigned_users: null,
+      type: 'CreateHITLDetailPayload',
+    }
+    const answer = await this.request('POST', `hitlDetails/${id}`, JSON.stringify(payload))
+    return c.HITLDetailRequest.parse(json(answer))
+  }
+
+  async hitlResponse(id: string) {
+    return c.HITLDetailResponse.parse(json(await this.request('GET', `hitlDetails/${id}`)))
+  }
+
   private state(id: string, model: z.ZodType, body: Record<string, unknown>) {
     return this.request('PATCH', `task-instances/${id}/state`, dump(model, body))
   }

@@ -120,6 +120,28 @@ export const DagRunStateResponse = z.object({ state: DagRunState })
 /** `AssetEventsResponse`, read here only as a list (the replay's runs consume no events). */
 export const AssetEventsResponse = z.object({ asset_events: z.array(z.unknown()) })
 
+// Human-in-the-loop, as read at 418ea6bb4259 (2026-04-06) and used from that version on.
+export const HITLUser = z.object({ id: z.string(), name: z.string() })
+
+export const HITLDetailRequest = z.object({
+  ti_id: z.uuid(),
+  options: z.array(z.string()).min(1),
+  subject: z.string(),
+  body: optional(z.string()),
+  defaults: optional(z.array(z.string())),
+  multiple: optional(z.boolean()),
+  params: optional(z.record(z.string(), z.unknown())),
+  assigned_users: optional(z.array(HITLUser)),
+})
+
+export const HITLDetailResponse = z.object({
+  response_received: z.boolean(),
+  responded_by_user: optional(HITLUser),
+  responded_at: optional(aware),
+  chosen_options: optional(z.array(z.string())),
+  params_input: optional(z.record(z.string(), z.unknown())),
+})
+
 // The state stores, from 2026-06-30 on.
 export const TaskStorePutBody = z.strictObject({ value: jsonValue, expires_at: optional(aware) })
 export const TaskStoreResponse = z.strictObject({ value: jsonValue })

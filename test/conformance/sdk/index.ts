@@ -27,6 +27,8 @@ export interface SdkModels {
   previousRun?: 'by-dag' | 'by-query'
   /** From 2026-04-06: `GET /dag-runs/{dag_id}/{run_id}`. */
   dagRunDetail?: boolean
+  /** From 2026-04-06: Human-in-the-loop details. */
+  hitl?: boolean
   /** From 2026-06-30: the task and asset state stores. */
   stateStores?: boolean
 }
@@ -34,11 +36,18 @@ export interface SdkModels {
 export const sdkVersions: SdkModels[] = [
   v2025_04_11,
   { TISuccessStatePayload, previousRun: 'by-dag', ...v2025_08_10 },
-  { TISuccessStatePayload, previousRun: 'by-query', dagRunDetail: true, ...v2026_04_06 },
   {
     TISuccessStatePayload,
     previousRun: 'by-query',
     dagRunDetail: true,
+    hitl: true,
+    ...v2026_04_06,
+  },
+  {
+    TISuccessStatePayload,
+    previousRun: 'by-query',
+    dagRunDetail: true,
+    hitl: true,
     stateStores: true,
     ...v2026_06_30,
   },
@@ -46,6 +55,7 @@ export const sdkVersions: SdkModels[] = [
     TISuccessStatePayload,
     previousRun: 'by-query',
     dagRunDetail: true,
+    hitl: true,
     stateStores: true,
     ...v2026_11_13,
   },

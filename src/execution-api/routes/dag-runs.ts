@@ -20,6 +20,7 @@ import {
   previousDagRun,
   triggerDagRun,
 } from '../store/dag-runs'
+import type { DagRunRow } from '../store/task-instances'
 import { defineGroup, defineRoute, notFoundBody } from './builders'
 import { optionalJson } from './optional-body'
 import { dagRunOf } from './task-instances'
@@ -31,6 +32,16 @@ const tags = ['Dag Runs']
 const answers = { description: 'Not found', schema: reasoned }
 const runMissing = (dagId: string, runId: string) =>
   notFoundBody(`Dag run with dag_id '${dagId}' and run_id '${runId}' was not found`)
+
+/** The dag run, or Airflow's 404 for it. */
+const withRun = async (
+  c: Context,
+  { dag_id, run_id }: { dag_id: string; run_id: string },
+  f: (row: DagRunRow) => Response,
+) => {
+  const row = await findDagRun(c.env.DB, dag_id, run_id)
+  return row ? f(row) : c.json(runMissing(dag_id, run_id), 404)
+}
 
 /** Airflow's checks before a trigger or clear: the dag exists and imported cleanly. */
 const dagRefusal = async (c: Context, dagId: string) => {
@@ -75,12 +86,7 @@ const detail = defineRoute({
   tags,
   validate: { param: dagRunParam },
   responses: { 200: { description: 'The dag run', schema: dagRun }, 404: answers },
-  handler: async (c) => {
-    const { dag_id, run_id } = c.req.valid('param')
-    const row = await findDagRun(c.env.DB, dag_id, run_id)
-    if (!row) return c.json(runMissing(dag_id, run_id), 404)
-    return c.json(dagRunOf(row), 200)
-  },
+  handler: (c) => withRun(c, c.req.valid('param'), (row) => c.json(dagRunOf(row), 200)),
 })
 
 const state = defineRoute({
@@ -91,12 +97,10 @@ const state = defineRoute({
   tags,
   validate: { param: dagRunParam },
   responses: { 200: { description: 'Its state', schema: dagRunState }, 404: answers },
-  handler: async (c) => {
-    const { dag_id, run_id } = c.req.valid('param')
-    const row = await findDagRun(c.env.DB, dag_id, run_id)
-    if (!row) return c.json(runMissing(dag_id, run_id), 404)
-    return c.json({ state: row.state as z.output<typeof dagRunState>['state'] }, 200)
-  },
+  handler: (c) =>
+    withRun(c, c.req.valid('param'), (row) =>
+      c.json({ state: row.state as z.output<typeof dagRunState>['state'] }, 200),
+    ),
 })
 
 const trigger = defineRoute({

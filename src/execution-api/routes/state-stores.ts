@@ -125,8 +125,17 @@ const assetIdOr404 = async (
 const assetRoutes = <K extends 'name' | 'uri'>(by: K) => {
   const keyQuery = by === 'name' ? assetByNameKey : assetByUriKey
   const assetQuery = by === 'name' ? assetByName : assetByUri
-  const ident = (q: Record<string, string>): AssetBy =>
-    by === 'name' ? { name: q.name as string } : { uri: q.uri as string }
+  /** Runs `f` with the asset's id and the query's key, or answers the asset's 404. */
+  const withAsset = async (
+    c: Context,
+    query: unknown,
+    f: (assetId: number, key: string) => Promise<Response>,
+  ) => {
+    const q = query as Record<string, string>
+    const ident = by === 'name' ? { name: q.name as string } : { uri: q.uri as string }
+    const asset = await assetIdOr404(c, ident)
+    return 'refused' in asset ? asset.refused : f(asset.id, q.key as string)
+  }
   const value = `/by-${by}/value` as const
   return [
     defineRoute({
@@ -137,14 +146,12 @@ const assetRoutes = <K extends 'name' | 'uri'>(by: K) => {
       tags: assetTags,
       validate: { query: keyQuery },
       responses: { 200: { description: 'The value', schema: storeValue }, 404: missing },
-      handler: async (c) => {
-        const q = c.req.valid('query') as Record<string, string> & { key: string }
-        const asset = await assetIdOr404(c, ident(q))
-        if ('refused' in asset) return asset.refused
-        const found = await getAssetValue(c.env.DB, asset.id, q.key)
-        if (found) return c.json(found, 200)
-        return c.json(notFoundBody(`Asset state store key ${pyRepr(q.key)} not found`), 404)
-      },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id, key) => {
+          const found = await getAssetValue(c.env.DB, id, key)
+          if (found) return c.json(found, 200)
+          return c.json(notFoundBody(`Asset state store key ${pyRepr(key)} not found`), 404)
+        }),
     }),
     defineRoute({
       method: 'put',
@@ -154,14 +161,17 @@ const assetRoutes = <K extends 'name' | 'uri'>(by: K) => {
       tags: assetTags,
       validate: { query: keyQuery, json: assetStorePut },
       responses: { 204: { description: 'Set' }, 404: missing },
-      handler: async (c) => {
-        const q = c.req.valid('query') as Record<string, string> & { key: string }
-        const asset = await assetIdOr404(c, ident(q))
-        if ('refused' in asset) return asset.refused
-        const now = new Date().toISOString()
-        await putAssetValue(c.env.DB, asset.id, q.key, c.req.valid('json').value, now)
-        return c.body(null, 204)
-      },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id, key) => {
+          await putAssetValue(
+            c.env.DB,
+            id,
+            key,
+            c.req.valid('json').value,
+            new Date().toISOString(),
+          )
+          return c.body(null, 204)
+        }),
     }),
     defineRoute({
       method: 'delete',
@@ -171,13 +181,11 @@ const assetRoutes = <K extends 'name' | 'uri'>(by: K) => {
       tags: assetTags,
       validate: { query: keyQuery },
       responses: { 204: { description: 'Deleted (or was absent)' }, 404: missing },
-      handler: async (c) => {
-        const q = c.req.valid('query') as Record<string, string> & { key: string }
-        const asset = await assetIdOr404(c, ident(q))
-        if ('refused' in asset) return asset.refused
-        await deleteAssetValues(c.env.DB, asset.id, q.key)
-        return c.body(null, 204)
-      },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id, key) => {
+          await deleteAssetValues(c.env.DB, id, key)
+          return c.body(null, 204)
+        }),
     }),
     defineRoute({
       method: 'delete',
@@ -187,13 +195,11 @@ const assetRoutes = <K extends 'name' | 'uri'>(by: K) => {
       tags: assetTags,
       validate: { query: assetQuery },
       responses: { 204: { description: 'Cleared' }, 404: missing },
-      handler: async (c) => {
-        const q = c.req.valid('query') as Record<string, string>
-        const asset = await assetIdOr404(c, ident(q))
-        if ('refused' in asset) return asset.refused
-        await deleteAssetValues(c.env.DB, asset.id)
-        return c.body(null, 204)
-      },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id) => {
+          await deleteAssetValues(c.env.DB, id)
+          return c.body(null, 204)
+        }),
     }),
   ] as const
 }

@@ -108,9 +108,12 @@ for (const models of sdkVersions) {
     assert.equal((exists as { reason: string }).reason, 'already_exists')
     assert.deepEqual(await client.dagRunState('conformance', runId), { state: 'queued' })
     assert.ok((await client.dagRunCount('conformance')) >= 1)
+    assert.ok((await client.taskInstanceCount('conformance')) >= 1)
+    assert.ok('run-1' in (await client.taskStates('conformance')).task_states)
     if (models.dagRunDetail) {
       const run = (await client.dagRunDetail('conformance', runId)) as { run_id: string }
       assert.equal(run.run_id, runId)
+      assert.equal((await client.dag('conformance')).dag_id, 'conformance')
     }
     if (models.previousRun) {
       const before = await client.previousDagRun('conformance', pyDate())

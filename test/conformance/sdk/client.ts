@@ -214,6 +214,19 @@ export class SdkClient {
     return this.models.DagRun.nullable().parse(json(await this.request('GET', path)))
   }
 
+  async taskInstanceCount(dagId: string) {
+    return z.int().parse(json(await this.request('GET', `task-instances/count?dag_id=${dagId}`)))
+  }
+
+  async taskStates(dagId: string) {
+    const answer = await this.request('GET', `task-instances/states?dag_id=${dagId}`)
+    return c.TaskStatesResponse.parse(json(answer))
+  }
+
+  async dag(dagId: string) {
+    return c.DagResponse.parse(json(await this.request('GET', `dags/${dagId}`)))
+  }
+
   async assetEvents(name: string) {
     const answer = await this.request('GET', `asset-events/by-asset?name=${name}&ascending=true`)
     return c.AssetEventsResponse.parse(json(answer))

@@ -120,6 +120,20 @@ export const DagRunStateResponse = z.object({ state: DagRunState })
 /** `AssetEventsResponse`, read here only as a list (the replay's runs consume no events). */
 export const AssetEventsResponse = z.object({ asset_events: z.array(z.unknown()) })
 
+export const TaskStatesResponse = z.object({ task_states: z.record(z.string(), z.unknown()) })
+
+/** `DagResponse` (read at 418ea6bb4259 and 014c5f048a12), from 2026-04-06 on. */
+export const DagResponse = z.object({
+  dag_id: z.string(),
+  is_paused: z.boolean(),
+  bundle_name: optional(z.string()),
+  bundle_version: optional(z.string()),
+  relative_fileloc: optional(z.string()),
+  owners: optional(z.string()),
+  tags: z.array(z.string()),
+  next_dagrun: optional(aware),
+})
+
 // Human-in-the-loop, as read at 418ea6bb4259 (2026-04-06) and used from that version on.
 export const HITLUser = z.object({ id: z.string(), name: z.string() })
 

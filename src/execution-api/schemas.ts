@@ -218,10 +218,27 @@ export const connection = z.object({
 
 export const variableParam = z.object({ key: name })
 
-export const variableBody = z.object({
-  value: z.string(),
-  description: z.string().nullable().optional(),
-})
+/**
+ * `VariablePostBody` (execution_api/datamodels/variable.py at apache/airflow@4d845452e6d6): the
+ * value is aliased `val`, which the Task SDK sends; `value`, its field name, is accepted too
+ * (`populate_by_name`). Either is required, and may be null: Airflow stores `str(None)`, "None".
+ */
+export const variableBody = z
+  .strictObject({
+    val: z.string().nullable().optional(),
+    value: z.string().nullable().optional(),
+    description: z.string().nullable().optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.val === undefined && body.value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['val'], message: 'Field required' })
+    }
+  })
+  .transform(({ val, value, description }) => ({
+    value: (val !== undefined ? val : value) ?? 'None',
+    description,
+  }))
+  .meta({ title: 'VariablePostBody' })
 
 export const variable = z.object({ key: z.string(), value: z.string() })
 

@@ -88,22 +88,14 @@ export interface XComKey {
 const where = 'dag_id = ? AND run_id = ? AND task_id = ? AND map_index = ? AND key = ?'
 const keyValues = (k: XComKey) => [k.dag_id, k.run_id, k.task_id, k.map_index, k.key]
 
-export const getXCom = async (db: D1Database, k: XComKey) => {
-  const row = await db
-    .prepare(`SELECT value FROM xcoms WHERE ${where}`)
-    .bind(...keyValues(k))
-    .first<{ value: string }>()
-  return row ? { value: JSON.parse(row.value) as unknown } : null
-}
-
-export const setXCom = (db: D1Database, k: XComKey, value: unknown) =>
+/** The statement that writes an XCom (insert or replace), for a batch. */
+export const xcomUpsert = (db: D1Database, k: XComKey, value: unknown) =>
   db
     .prepare(
       `INSERT INTO xcoms (dag_id, run_id, task_id, map_index, key, value) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = excluded.value`,
     )
     .bind(...keyValues(k), JSON.stringify(value))
-    .run()
 
 export const deleteXCom = async (db: D1Database, k: XComKey) => {
   const result = await db
@@ -111,4 +103,27 @@ export const deleteXCom = async (db: D1Database, k: XComKey) => {
     .bind(...keyValues(k))
     .run()
   return result.meta.changes > 0
+}
+
+/**
+ * Variable keys in key order, as `GET /variables/keys` lists them (routes/variables.py at
+ * apache/airflow, the revision with `get_variable_keys`): with a team, that team's keys only;
+ * without one, every key. `prefix` matches exactly (no wildcards).
+ */
+export const variableKeys = async (
+  db: D1Database,
+  q: { team: string | null; prefix?: string | undefined; limit: number; offset: number },
+) => {
+  const where = `(? IS NULL OR team = ?) AND (? IS NULL OR substr(key, 1, length(?)) = ?)`
+  const values = [q.team, q.team, q.prefix ?? null, q.prefix ?? null, q.prefix ?? null]
+  const [total, page] = await db.batch<{ n: number } & { key: string }>([
+    db.prepare(`SELECT COUNT(DISTINCT key) AS n FROM variables WHERE ${where}`).bind(...values),
+    db
+      .prepare(`SELECT DISTINCT key FROM variables WHERE ${where} ORDER BY key LIMIT ? OFFSET ?`)
+      .bind(...values, q.limit, q.offset),
+  ])
+  return {
+    keys: (page?.results ?? []).map((r) => r.key),
+    total_entries: total?.results[0]?.n ?? 0,
+  }
 }

@@ -174,7 +174,12 @@ describe('4. routes that can match one request carry one policy', () => {
     routes: { method?: 'get' | 'post'; path: string; scopes?: string[]; public?: boolean }[],
   ) => {
     const jwk = await generateSigningJwk('EdDSA')
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({
+      privateJwk: jwk,
+      algorithms: ['EdDSA'],
+      audience: 'https://api.test',
+      profile,
+    })
     const { defineGroup, defineRoute } = routeBuilders(auth)
     const defs = routes.map((r) =>
       defineRoute({
@@ -268,7 +273,12 @@ describe('4. routes that can match one request carry one policy', () => {
 
   it('a checker may read any parameter: with one, every parameter must sit alike', async () => {
     const jwk = await generateSigningJwk('EdDSA')
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({
+      privateJwk: jwk,
+      algorithms: ['EdDSA'],
+      audience: 'https://api.test',
+      profile,
+    })
     const { defineGroup, defineRoute } = routeBuilders(auth)
     const route = (path: string) =>
       defineRoute({ method: 'get', path, scopes: ['team:member'], handler: (c) => c.json({}) })

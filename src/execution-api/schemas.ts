@@ -258,6 +258,11 @@ export const notFound = z.object({
   detail: z.object({ reason: z.literal('not_found'), message: z.string() }),
 })
 
+/** The body of a 403 on a resource the task's team may not change. */
+export const denied = z.object({
+  detail: z.object({ reason: z.literal('access_denied'), message: z.string() }),
+})
+
 /** The body of a 409: why the state change was refused, and the state found instead. */
 export const conflict = z.object({
   detail: z.object({

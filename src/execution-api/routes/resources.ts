@@ -2,6 +2,7 @@ import { variableKeysAnswer, variableKeysQuery } from '../models/variables'
 import {
   connection,
   connectionParam,
+  denied,
   notFound,
   variable,
   variableBody,
@@ -14,7 +15,7 @@ import {
   putVariable,
   variableKeys,
 } from '../store/resources'
-import { defineGroup, defineRoute, notFoundBody } from './builders'
+import { accessDenied, defineGroup, defineRoute, notFoundBody } from './builders'
 import { teamFinder } from './team'
 
 // Connections and variables (XComs are in ./xcoms.ts). Routes with no scopes of their own: any
@@ -98,10 +99,17 @@ export const resourceRoutes = (multiTeam: boolean) => {
         operationId: 'delete_variable',
         tags: ['Variables'],
         validate: { param: variableParam },
-        responses: { 204: { description: 'Deleted' }, 404: missing },
+        responses: {
+          204: { description: 'Deleted' },
+          403: { description: "A team's task deleting a variable of no team", schema: denied },
+          404: missing,
+        },
         handler: async (c) => {
           const { key } = c.req.valid('param')
-          if (await deleteVariable(c.env.DB, key, await team(c))) return c.body(null, 204)
+          const outcome = await deleteVariable(c.env.DB, key, await team(c))
+          if (outcome === 'deleted') return c.body(null, 204)
+          // Every team reads a variable of no team: one team's task must not take it from all.
+          if (outcome === 'forbidden') return c.json(accessDenied(key), 403)
           return c.json(notFoundBody(`Variable with key '${key}' not found`), 404)
         },
       }),

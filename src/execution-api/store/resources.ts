@@ -53,17 +53,27 @@ export const putVariable = (
     .bind(team ?? '', key, value, description)
     .run()
 
-/** Deletes the variable the same lookup would read; `false` when there was none. */
-export const deleteVariable = async (db: D1Database, key: string, team: string | null) => {
-  const row = await db
-    .prepare(
-      `DELETE FROM variables WHERE rowid = (
-         SELECT rowid FROM variables WHERE key = ? AND ${teamClause(team)}
-         ORDER BY team = '' LIMIT 1)`,
-    )
-    .bind(key, ...teams(team))
+/**
+ * Deletes the variable the same lookup would read: `'deleted'`, or `'missing'` when there is none.
+ * A task of a team deletes its team's variables only: a team-less variable is read by every team,
+ * so deleting it is `'forbidden'` (a task of no team, or multi-team mode off, deletes it).
+ */
+export const deleteVariable = async (
+  db: D1Database,
+  key: string,
+  team: string | null,
+): Promise<'deleted' | 'missing' | 'forbidden'> => {
+  const deleted = await db
+    .prepare('DELETE FROM variables WHERE key = ? AND team = ?')
+    .bind(key, team ?? '')
     .run()
-  return row.meta.changes > 0
+  if (deleted.meta.changes > 0) return 'deleted'
+  if (!team) return 'missing'
+  const shared = await db
+    .prepare("SELECT 1 FROM variables WHERE key = ? AND team = ''")
+    .bind(key)
+    .first()
+  return shared ? 'forbidden' : 'missing'
 }
 
 /** Where an XCom lives. */

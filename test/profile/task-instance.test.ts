@@ -2,7 +2,7 @@
 // schema added with withClaims checks and types extra claims, and the issuer honours it.
 import { Hono } from 'hono'
 import { jwtAuth, routeBuilders, routeTable, withClaims } from 'hono-scoped-jwt'
-import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { taskInstanceProfile, tiClaimsSchema } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -60,5 +60,17 @@ describe('withClaims', () => {
     const issuer = createIssuer({ privateJwk: jwk, profile })
     await expect(issuer.mint({ sub: id })).rejects.toThrow('"team"')
     await expect(issuer.mint({ sub: id, claims: { team: 'red' } })).resolves.toMatch(/^ey/)
+  })
+})
+
+describe('tiClaimsSchema()', () => {
+  it('is zod for task claims, built once: scope defaults to execution, sub must be a UUID', () => {
+    expect(tiClaimsSchema()).toBe(tiClaimsSchema())
+    const claims = { sub: id, aud: 'urn:airflow.apache.org:task', exp: 2, iat: 1, team: 'red' }
+    expect(tiClaimsSchema().parse(claims)).toEqual({ ...claims, scope: 'execution' })
+    expect(tiClaimsSchema().safeParse({ ...claims, sub: 'alice' }).success).toBe(false)
+    expect(tiClaimsSchema().safeParse({ ...claims, exp: Number.POSITIVE_INFINITY }).success).toBe(
+      false,
+    )
   })
 })

@@ -6,7 +6,7 @@ import type { HTTPException } from 'hono/http-exception'
 import { createVerifier, jwtAuth, routeTable, TokenCache } from 'hono-scoped-jwt'
 import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
-import { decodeJwt, importJWK, SignJWT } from 'jose'
+import { decodeJwt, generateKeyPair, importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { canonicalToken } from '../../src/auth/verify/cache'
 import { createTaskClient } from '../../src/client/index'
@@ -444,16 +444,27 @@ describe('10. no refresh for a request its route policy refused', () => {
 })
 
 describe('11. ECDSA twins are one token to the cache', () => {
-  const n256 = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
-  const twin = (token: string) => {
+  // Curve orders (SEC 2) and their byte sizes: the twin of (r, s) is (r, n − s).
+  const orders = {
+    ES256: [32, 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+    ES384: [
+      48,
+      0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+    ],
+    ES512: [
+      66,
+      0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+    ],
+  } as const
+  const twin = (token: string, alg: keyof typeof orders) => {
+    const [size, n] = orders[alg]
     const [h, p, sig] = token.split('.') as [string, string, string]
     const bytes = Uint8Array.from(atob(sig.replaceAll('-', '+').replaceAll('_', '/')), (c) =>
       c.charCodeAt(0),
     )
-    let s =
-      n256 -
-      BigInt(`0x${[...bytes.subarray(32)].map((b) => b.toString(16).padStart(2, '0')).join('')}`)
-    for (let i = 63; i >= 32; i--) {
+    const hex = [...bytes.subarray(size)].map((b) => b.toString(16).padStart(2, '0')).join('')
+    let s = n - BigInt(`0x${hex}`)
+    for (let i = 2 * size - 1; i >= size; i--) {
       bytes[i] = Number(s & 0xffn)
       s >>= 8n
     }
@@ -466,7 +477,7 @@ describe('11. ECDSA twins are one token to the cache', () => {
     const cache = new TokenCache()
     const app = appWith({ algorithms: ['ES256'], privateJwk: jwk, cache })
     const token = await issuer.mint({ sub: tiId })
-    const other = twin(token)
+    const other = twin(token, 'ES256')
     expect(other).not.toBe(token)
     expect(canonicalToken(other)).toBe(canonicalToken(token))
     expect((await app.request('/x', bearer(token))).status).toBe(200)
@@ -474,6 +485,14 @@ describe('11. ECDSA twins are one token to the cache', () => {
     expect(cache.size).toBe(1)
     expect(cache.delete(other)).toBe(true)
     expect(cache.size).toBe(0)
+  })
+
+  it.each(['ES384', 'ES512'] as const)('%s twins have one spelling too', async (alg) => {
+    const { privateKey } = await generateKeyPair(alg)
+    const token = await new SignJWT({ sub: tiId }).setProtectedHeader({ alg }).sign(privateKey)
+    const other = twin(token, alg)
+    expect(other).not.toBe(token)
+    expect(canonicalToken(other)).toBe(canonicalToken(token))
   })
 
   it('non-ECDSA tokens are their own spelling', async () => {

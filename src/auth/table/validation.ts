@@ -20,6 +20,17 @@ const segment = (p: PropertyKey | { readonly key: PropertyKey }) => {
   return typeof key === 'symbol' ? String(key) : key
 }
 
+// What a validator that threw (rather than reporting issues) says about the request part: a stack
+// overflow is the input's doing (JSON nested deeper than a recursive schema can walk).
+const unvalidated = (target: string, error: unknown): ValidationIssue => ({
+  loc: [locOf(target)],
+  msg:
+    error instanceof RangeError
+      ? 'Could not be validated: too deeply nested or too large'
+      : 'Could not be validated',
+  type: 'value_error',
+})
+
 /**
  * Standard Schema issues as FastAPI's `detail` list. `type` is the schema's own issue code where
  * it gives one (zod: `invalid_type`, `too_small`, …), else `value_error`.
@@ -46,7 +57,8 @@ const headerKeys = (schema: StandardSchemaV1) => {
  * Validates one request part with a Standard Schema (zod, valibot, …): a failure answers 422 with
  * the issues in `detail`, as FastAPI writes them, never 500 and never the raw schema error. A body
  * that is not JSON at all is a validation failure too (422, `json_invalid`), as for any other bad
- * body, rather than Hono's plain-text 400.
+ * body, rather than Hono's plain-text 400; so is a part the schema throws on instead of reporting
+ * issues (a `RangeError` from JSON nested 100,000 deep under `z.json()`): 422 `value_error`.
  *
  * @example
  * app.post('/items', validate('json', z.object({ name: z.string() })), (c) => c.json(c.req.valid('json')))
@@ -62,15 +74,24 @@ export const validate = (target: keyof Validators, schema: StandardSchemaV1): Mi
     return result.value
   }) as MiddlewareHandler
   return async function validateRequest(c, next) {
+    // Errors from further in (the handler) are not the validator's: they pass through untouched.
+    let passed = false
+    const proceed = () => {
+      passed = true
+      return next()
+    }
     try {
-      return await check(c, next)
+      return await check(c, proceed)
     } catch (error) {
-      // Only the validator's own parse errors get here: the handler's are answered further in.
-      if (!(error instanceof HTTPException) || error.status !== 400) throw error
-      const detail: ValidationIssue[] = [
-        { loc: [locOf(target)], msg: error.message, type: 'json_invalid' },
-      ]
-      return c.json({ detail }, 422)
+      if (passed) throw error
+      if (error instanceof HTTPException && error.status === 400) {
+        const detail: ValidationIssue[] = [
+          { loc: [locOf(target)], msg: error.message, type: 'json_invalid' },
+        ]
+        return c.json({ detail }, 422)
+      }
+      if (error instanceof HTTPException) throw error
+      return c.json({ detail: [unvalidated(target, error)] }, 422)
     }
   }
 }

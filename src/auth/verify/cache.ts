@@ -1,4 +1,3 @@
-import { nistCurves } from '../keys/curves'
 import type { DefaultClaims } from '../profile/default'
 import { decodeBase64url } from '../token/gate'
 
@@ -55,7 +54,9 @@ const bytesOf = (value: bigint, size: number) => {
 }
 
 // ECDSA signature length in base64url characters → the curve order that bounds `s`, and half of
-// it, as bytes: a cache hit compares and subtracts bytes, never BigInts.
+// it, as bytes: a cache hit compares and subtracts bytes, never BigInts. The orders are written
+// here (FIPS 186-5 / SEC 2) rather than imported, so a Worker that caches tokens bundles no curve
+// arithmetic.
 type EcdsaOrder = { alg: string; size: number; n: Uint8Array; half: Uint8Array }
 let orders: Map<number, EcdsaOrder> | undefined
 // Built on the first cached token, not when the module loads.
@@ -63,14 +64,24 @@ const ecdsaOrders = () =>
   (orders ??= new Map<number, EcdsaOrder>(
     (
       [
-        [86, 'ES256', 'P-256', 32],
-        [128, 'ES384', 'P-384', 48],
-        [176, 'ES512', 'P-521', 66],
+        [86, 'ES256', 32, 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+        [
+          128,
+          'ES384',
+          48,
+          0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+        ],
+        [
+          176,
+          'ES512',
+          66,
+          0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+        ],
       ] as const
-    ).map(([length, alg, crv, size]) => {
-      const n = nistCurves[crv]?.n as bigint
-      return [length, { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) }]
-    }),
+    ).map(([length, alg, size, n]) => [
+      length,
+      { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) },
+    ]),
   ))
 
 // Compares two big-endian byte strings of one length: negative, zero or positive.

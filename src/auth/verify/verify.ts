@@ -1,5 +1,6 @@
 import type { JWSHeaderParameters } from 'jose'
 import { AuthError, InvalidTokenError } from '../errors'
+import { issuerText } from '../keys/discovery'
 import {
   type Algorithm,
   createKeyResolver,
@@ -258,7 +259,9 @@ export const createVerifier = <P extends AnyProfile = DefaultProfile>(
   const leeway = options.leeway ?? 10
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
   const audience = audienceOf(options.audience, profile)
-  const issuer = options.issuer ?? (options.openIdIssuer && String(options.openIdIssuer))
+  const issuer =
+    options.issuer ??
+    (options.openIdIssuer === undefined ? undefined : issuerText(options.openIdIssuer))
   const registered = registeredClaims({
     realm,
     required: profile.requiredClaims,

@@ -8,6 +8,7 @@ import {
 } from '../errors'
 import type { AnyProfile } from '../profile/profile'
 import { type TIToken, taskInstanceProfile } from '../profile/task-instance'
+import { type DpopMode, routeDpopRule } from '../verify/dpop'
 import type { JwtAuth } from '../verify/middleware'
 import { allowedTokenTypes, type SelfScope, selfScope } from './scopes'
 
@@ -57,7 +58,11 @@ export interface RoutePolicy {
   readonly alternatives: readonly (readonly [scope: string, anyOf: readonly string[]])[]
   // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
   readonly checks: readonly (readonly [scope: string, check: ScopeChecker<any>])[]
+  /** The route's DPoP mode: its last `dpop:` scope; `undefined`: the auth middleware's default. */
+  readonly dpop?: DpopMode
 }
+
+const dpopModes: readonly string[] = ['required', 'optional', 'off'] satisfies DpopMode[]
 
 // A checker registered for exactly this scope: own properties only, so that `constructor` or
 // `toString` never finds `Object.prototype`'s.
@@ -93,8 +98,16 @@ export const compilePolicy = (
   const alternatives: [string, readonly string[]][] = []
   // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
   const checks: [string, ScopeChecker<any>][] = []
+  let dpop: DpopMode | undefined
   for (const scope of scopes) {
     if (scope.startsWith('token:')) continue
+    // A child's `dpop:` scope comes after its parents': the last one decides, so it can relax.
+    if (scope.startsWith('dpop:')) {
+      const mode = scope.slice('dpop:'.length)
+      if (!dpopModes.includes(mode)) throw at(`Unknown DPoP mode "${scope}"`)
+      dpop = mode as DpopMode
+      continue
+    }
     let owner: SelfScope | undefined
     try {
       owner = selfScope(scope, profile)
@@ -119,7 +132,7 @@ export const compilePolicy = (
     else throw at(`Unknown scope "${scope}": register a checker for it`)
   }
   const tiSelf = self.some((s) => s.alias && s.scope === 'ti:self')
-  return { scopes: [...scopes], tokenTypes, tiSelf, self, required, alternatives, checks }
+  return { scopes: [...scopes], tokenTypes, tiSelf, self, required, alternatives, checks, dpop }
 }
 
 const uuidHex = /^[0-9a-f]{32}$/
@@ -150,14 +163,19 @@ export const policyRefused = (c: Context): boolean => refused.has(c.req.raw)
  * app.get('/ti/:task_instance_id', guard(auth, compilePolicy(['ti:self'], {}, '/ti/:task_instance_id')), handler)
  */
 export const guard = (
-  auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm'> & { profile?: AnyProfile },
+  auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm'> & {
+    profile?: AnyProfile
+    dpop?: JwtAuth['dpop']
+  },
   policy: RoutePolicy,
+  where = 'a guarded route',
 ): MiddlewareHandler => {
   const { realm } = auth
   const profile: AnyProfile = auth.profile ?? taskInstanceProfile
   const { tokenTypes, self, required, alternatives, checks } = policy
   const typed = profile.tokenTypes.length > 0
   const { variable, uuidSubjects } = profile
+  const dpop = routeDpopRule(auth, policy.dpop, where)
   // The synchronous rules, computed when the policy was: token type, ownership, granted scopes.
   const check = (c: Context, token: Record<string, unknown>) => {
     if (typed) {
@@ -193,8 +211,11 @@ export const guard = (
     }
   }
   return async function policyGuard(c, next) {
-    const token = await auth.authenticate(c)
+    const token = dpop
+      ? await auth.authenticate(c).catch((error) => Promise.reject(dpop.refusal(error)))
+      : await auth.authenticate(c)
     try {
+      dpop?.check(token)
       check(c, token)
       for (let i = 0; i < checks.length; i++) {
         const rule = checks[i] as (typeof checks)[number]

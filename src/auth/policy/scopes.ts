@@ -1,11 +1,13 @@
 import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
+import type { DpopMode } from '../verify/dpop'
 
 /** The scopes the library enforces itself under profile `P`. */
 export type BuiltinScope<P = TaskInstanceProfile> =
   | AliasOf<P>
   | `token:${TokenTypeOf<P>}`
   | `self:${string}`
+  | `dpop:${DpopMode}`
 
 /**
  * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
@@ -30,9 +32,13 @@ export type CheckScope<S extends string, P = TaskInstanceProfile> =
           ? Param extends ''
             ? never
             : S
-          : S extends `ti:${string}` | '' | `${string} ${string}`
-            ? never
-            : S
+          : S extends `dpop:${infer Mode}`
+            ? Mode extends DpopMode
+              ? S
+              : never
+            : S extends `ti:${string}` | '' | `${string} ${string}`
+              ? never
+              : S
 
 /** A scope list with every entry checked by `CheckScope`. */
 export type CheckScopes<S extends readonly string[], P = TaskInstanceProfile> = {

@@ -242,7 +242,7 @@ describe('every refusal is a 401 with a DPoP challenge naming the algorithms', (
     const { description, ...rest } = expected
     expect(await refusal(res)).toEqual(rest)
     expect(challenge(res)).toMatch(
-      /^DPoP realm="api", error="invalid_dpop_proof", error_description="[^"]+", algs="ES256 EdDSA"$/,
+      /^DPoP realm="api", error="invalid_dpop_proof", error_description="[^"]+", algs="ES256 EdDSA Ed25519"$/,
     )
     expect(challenge(res)).toMatch(description)
   })
@@ -296,7 +296,7 @@ describe('every refusal is a 401 with a DPoP challenge naming the algorithms', (
       error: 'invalid_token',
     })
     expect(challenge(res)).toBe(
-      'DPoP realm="api", error="invalid_token", error_description="The access token expired", algs="ES256 EdDSA"',
+      'DPoP realm="api", error="invalid_token", error_description="The access token expired", algs="ES256 EdDSA Ed25519"',
     )
   })
 
@@ -357,7 +357,9 @@ describe('modes', () => {
       detail: 'Missing auth token',
       error: undefined,
     })
-    expect(challenge(missing)).toBe('Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA"')
+    expect(challenge(missing)).toBe(
+      'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA Ed25519"',
+    )
   })
 
   it('required on a route (dpop:required): a bearer token gets the DPoP challenge, a DPoP token passes', async () => {
@@ -367,9 +369,9 @@ describe('modes', () => {
       detail: 'DPoP-bound token required',
       error: undefined,
     })
-    expect(challenge(res)).toBe('DPoP realm="api", algs="ES256 EdDSA"')
+    expect(challenge(res)).toBe('DPoP realm="api", algs="ES256 EdDSA Ed25519"')
     const missing = await app.request(`${origin}/api/strict`, { method: 'POST' })
-    expect(challenge(missing)).toBe('DPoP realm="api", algs="ES256 EdDSA"')
+    expect(challenge(missing)).toBe('DPoP realm="api", algs="ES256 EdDSA Ed25519"')
     expect((await send('/api/strict', await token(es256.jkt))).status).toBe(200)
   })
 
@@ -406,13 +408,13 @@ describe('modes', () => {
     ).mount(new Hono())
     const res = await bearer('/api/any', strict)
     expect(res.status).toBe(401)
-    expect(challenge(res)).toBe('DPoP realm="api", algs="ES256 EdDSA"')
+    expect(challenge(res)).toBe('DPoP realm="api", algs="ES256 EdDSA Ed25519"')
     expect((await send('/api/any', await token(es256.jkt), es256, {}, 'GET', strict)).status).toBe(
       200,
     )
     expect((await bearer('/api/legacy', strict)).status).toBe(200)
     expect(challenge(await strict.request(`${origin}/api/legacy`))).toBe(
-      'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA"',
+      'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA Ed25519"',
     )
   })
 

@@ -33,7 +33,10 @@ export interface DpopNonces {
 export interface DpopOptions {
   /** What routes take when they declare no `dpop:` scope. Default: `'optional'`. */
   mode?: Exclude<DpopMode, 'off'>
-  /** Proof algorithms accepted (asymmetric only), sent as `algs`. Default: `['ES256', 'EdDSA']`. */
+  /**
+   * Proof algorithms accepted (asymmetric only), sent as `algs`. Default: `['ES256', 'EdDSA',
+   * 'Ed25519']` (what oidc-provider accepts; `Ed25519` is RFC 9864's name for EdDSA on Ed25519).
+   */
   algorithms?: readonly Algorithm[]
   /** Seconds a proof is accepted after its `iat` (plus the leeway). Default: `60`. */
   maxAge?: number
@@ -74,7 +77,7 @@ export const refuseBoundBearer =
   }
 
 const checkSettings = (options: DpopOptions) => {
-  const algorithms = [...(options.algorithms ?? ['ES256', 'EdDSA'])]
+  const algorithms = [...(options.algorithms ?? ['ES256', 'EdDSA', 'Ed25519'])]
   if (!algorithms.length || !algorithms.every(proofAlgorithm)) {
     throw new TypeError('"dpop.algorithms" must list asymmetric algorithms')
   }

@@ -2,6 +2,8 @@
 // the oracle, never by the code under test.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 
+const encoder = new TextEncoder()
+
 export const b64u = (bytes: ArrayBuffer | Uint8Array) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes)))
     .replaceAll('+', '-')
@@ -42,7 +44,17 @@ export const dpopClient = async (alg: ProofAlg = 'ES256') => {
       .setProtectedHeader({ alg, typ: 'dpop+jwt', jwk, ...header })
       .setIssuedAt(Math.floor(Date.now() / 1000) - age)
       .sign(privateKey)
-  return { alg, privateKey, jwk, privateJwk, jkt, proof }
+  // Any header and claims, even those jose would not sign (another `alg`), signed with this key.
+  const params =
+    alg === 'ES256'
+      ? { name: 'ECDSA', hash: 'SHA-256' }
+      : { name: alg === 'PS256' ? 'RSA-PSS' : 'Ed25519', saltLength: 32 }
+  const signRaw = async (header: Record<string, unknown>, claims: Record<string, unknown>) => {
+    const input = `${b64u(encoder.encode(JSON.stringify(header)))}.${b64u(encoder.encode(JSON.stringify(claims)))}`
+    const signature = await crypto.subtle.sign(params, privateKey, encoder.encode(input))
+    return `${input}.${b64u(signature)}`
+  }
+  return { alg, privateKey, jwk, privateJwk, jkt, proof, signRaw }
 }
 
 export type DpopClient = Awaited<ReturnType<typeof dpopClient>>

@@ -5,6 +5,7 @@ import { AuthError, type AuthErrorCode, type BearerChallenge } from './errors'
 export interface DpopChallenge {
   error?: BearerChallenge['error'] | 'invalid_dpop_proof' | 'use_dpop_nonce'
   description?: string
+  scope?: string
 }
 
 /** How a DPoP refusal is rendered: which schemes it offers, and a fresh nonce when one is asked. */
@@ -49,10 +50,11 @@ export class DpopError extends AuthError {
   }
 
   override get wwwAuthenticate(): string {
-    const { error, description } = this.challenge ?? {}
+    const { error, description, scope } = this.challenge ?? {}
     let dpop = `DPoP realm=${quote(this.realm)}`
     if (error) dpop += `, error=${quote(error)}`
     if (description) dpop += `, error_description=${quote(description)}`
+    if (scope) dpop += `, scope=${quote(scope)}`
     dpop += `, algs=${quote(this.algs.join(' '))}`
     return this.bearer ? `Bearer realm=${quote(this.realm)}, ${dpop}` : dpop
   }

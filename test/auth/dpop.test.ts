@@ -475,6 +475,60 @@ describe('modes', () => {
   })
 })
 
+describe('once per request, and policy refusals', () => {
+  it('the middleware in front of the table and the guard share one verification (one jti use)', async () => {
+    const auth = jwtAuth({
+      publicKeys: [publicJwk],
+      algorithms: ['ES256'],
+      issuer,
+      audience,
+      profile,
+      dpop: {},
+    })
+    const { defineRoute: route } = routeBuilders(auth)
+    const both = routeTable(route({ method: 'get', path: '/api/any', handler: ok }), {
+      auth,
+    }).mount(new Hono().use('/api/*', auth))
+    expect((await send('/api/any', await token(es256.jkt), es256, {}, 'GET', both)).status).toBe(
+      200,
+    )
+  })
+
+  it('a scope the DPoP-bound token lacks: 403 insufficient_scope under the DPoP scheme', async () => {
+    const auth = jwtAuth({
+      publicKeys: [publicJwk],
+      algorithms: ['ES256'],
+      issuer,
+      audience,
+      profile,
+      dpop: {},
+    })
+    const { defineRoute: route } = routeBuilders(auth)
+    const scoped = routeTable(
+      route({ method: 'get', path: '/api/any', scopes: ['reports:read'], handler: ok }),
+      { auth },
+    ).mount(new Hono())
+    const res = await send('/api/any', await token(es256.jkt), es256, {}, 'GET', scoped)
+    expect(res.status).toBe(403)
+    expect(challenge(res)).toBe(
+      'DPoP realm="api", error="insufficient_scope", scope="reports:read", algs="ES256 EdDSA Ed25519"',
+    )
+    const granted = await send(
+      '/api/any',
+      await token(es256.jkt, { scope: 'reports:read' }),
+      es256,
+      {},
+      'GET',
+      scoped,
+    )
+    expect(granted.status).toBe(200)
+    const bearer = await scoped.request(`${origin}/api/any`, {
+      headers: { authorization: `Bearer ${await token()}` },
+    })
+    expect(challenge(bearer)).toMatch(/^Bearer realm="api", error="insufficient_scope"/)
+  })
+})
+
 describe('options', () => {
   it('origin: htu names the public origin, not the one the server sees behind a proxy', async () => {
     const proxied = tableApp({ origin: 'https://public.example' })

@@ -224,7 +224,7 @@ export const guard = (
     } catch (error) {
       // Refused here (or a checker threw): the refresh after this request mints nothing for it.
       refused.add(c.req.raw)
-      throw error
+      throw dpop ? dpop.answer(error, token) : error
     }
     // Only a token that passed the policy reaches handlers and the refresh.
     c.set(variable, token)

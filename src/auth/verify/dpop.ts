@@ -207,6 +207,10 @@ export const routeDpopRule = (
         throw new InvalidTokenError(realm, 'This endpoint takes bearer tokens only, not DPoP')
       }
     },
+    /** A refusal of a DPoP request (a bound, so proven, token) answers under the DPoP scheme. */
+    answer(error: unknown, token: unknown): unknown {
+      return boundKey(token) === undefined ? error : asDpopError(error, algs)
+    },
     /** A missing token's challenge, as this route's mode has it. */
     refusal(error: unknown): unknown {
       if (mode === dpop.mode || !(error instanceof AuthError)) return error

@@ -6,6 +6,7 @@ export {
   ExpiredTokenError,
   InsufficientScopeError,
   InvalidTokenError,
+  IssuerNotAllowedError,
   KeysUnavailableError,
   MalformedHeaderError,
   MissingTokenError,
@@ -42,6 +43,7 @@ export {
   refreshThreshold,
   tokenRefresh,
 } from './auth/mint/refresh'
+export { allowedIssuers } from './auth/policy/issuer-scopes'
 export {
   type AnyOfScopes,
   anyOf,
@@ -113,6 +115,17 @@ export { type ValidationIssue, validate, validationFailed } from './auth/table/v
 export { readBearer } from './auth/token/bearer'
 export { type TokenReader, type TokenSourceOptions, tokenReader } from './auth/token/source'
 export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
+export {
+  createIssuersVerifier,
+  currentIssuer,
+  type IssuerNameOf,
+  type IssuerOf,
+  type IssuersVerifier,
+  type IssuerVariables,
+  type TrustedIssuerOptions,
+  type TrustedIssuers,
+  type WithIssuers,
+} from './auth/verify/issuers'
 export {
   currentToken,
   type JwtAuth,

@@ -1,5 +1,6 @@
 import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
+import type { IssuerNameOf } from '../verify/issuers'
 
 /** The scopes the library enforces itself under profile `P`. */
 export type BuiltinScope<P = TaskInstanceProfile> =
@@ -9,30 +10,42 @@ export type BuiltinScope<P = TaskInstanceProfile> =
 
 /**
  * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
- * `token:` type the profile lacks, a `self:<param>=<claim>` naming a claim it lacks, anything else
- * in the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
- * space. Every other scope is the route's requirement (or a checker's name).
+ * `token:` type the profile lacks, an `iss:` name that is not one of several configured issuers,
+ * a `self:<param>=<claim>` naming a claim it lacks, anything else in the library's `ti:` namespace
+ * than the profile's own spelling, an empty scope or one with a space. Every other scope is the
+ * route's requirement (or a checker's name).
  */
 export type CheckScope<S extends string, P = TaskInstanceProfile> =
   S extends AliasOf<P>
     ? S
-    : S extends `token:${infer T}`
-      ? T extends TokenTypeOf<P>
-        ? S
-        : never
-      : S extends `self:${infer Param}=${infer Claim}`
-        ? Param extends ''
-          ? never
-          : Claim extends keyof ClaimsOf<P> & string
-            ? S
-            : never
-        : S extends `self:${infer Param}`
+    : S extends `iss:${infer I}`
+      ? CheckIssuer<S, I, IssuerNameOf<P>>
+      : S extends `token:${infer T}`
+        ? T extends TokenTypeOf<P>
+          ? S
+          : never
+        : S extends `self:${infer Param}=${infer Claim}`
           ? Param extends ''
             ? never
-            : S
-          : S extends `ti:${string}` | '' | `${string} ${string}`
-            ? never
-            : S
+            : Claim extends keyof ClaimsOf<P> & string
+              ? S
+              : never
+          : S extends `self:${infer Param}`
+            ? Param extends ''
+              ? never
+              : S
+            : S extends `ti:${string}` | '' | `${string} ${string}`
+              ? never
+              : S
+
+/** `iss:<name>` with several issuers: a configured name; with one, a scope like any other. */
+type CheckIssuer<S, Name, Issuers> = [Issuers] extends [never]
+  ? S extends `${string} ${string}`
+    ? never
+    : S
+  : Name extends Issuers
+    ? S
+    : never
 
 /** A scope list with every entry checked by `CheckScope`. */
 export type CheckScopes<S extends readonly string[], P = TaskInstanceProfile> = {

@@ -1,0 +1,280 @@
+// Several issuers in one jwtAuth, through app.request() in workerd: iss selects, never trusts.
+import { Hono } from 'hono'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  accessTokenProfile,
+  currentIssuer,
+  currentToken,
+  jwtAuth,
+  routeBuilders,
+  routeTable,
+  type TrustedIssuerOptions,
+} from '../../src/index'
+import { ed25519Signer, now, type Signer } from '../security/helpers'
+
+const profile = accessTokenProfile()
+const corpIss = 'https://corp.example/'
+const partnersIss = 'https://partners.example/'
+const payload = (iss: string | undefined, aud: string, extra: Record<string, unknown> = {}) => ({
+  sub: 'alice',
+  aud,
+  iat: now(),
+  exp: now() + 300,
+  ...(iss === undefined ? {} : { iss }),
+  ...extra,
+})
+
+/** Two issuers on local keys; each key lookup is counted, per issuer. */
+const setup = async (extra: { corp?: TrustedIssuerOptions } = {}) => {
+  const corp = await ed25519Signer('corp-key')
+  const partners = await ed25519Signer('partners-key')
+  const lookups = { corp: 0, partners: 0 }
+  const counted = (name: keyof typeof lookups, signer: Signer) => {
+    const key = crypto.subtle.importKey('jwk', signer.jwk, 'Ed25519', false, ['verify'])
+    return async () => {
+      lookups[name]++
+      return key
+    }
+  }
+  const auth = jwtAuth({
+    algorithms: ['EdDSA'],
+    profile,
+    issuers: {
+      corp: { issuer: corpIss, audience: 'corp-api', getKey: counted('corp', corp), ...extra.corp },
+      partners: { issuer: partnersIss, audience: 'partner-api', publicKeys: [partners.jwk] },
+    },
+  })
+  return { corp, partners, lookups, auth }
+}
+
+const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
+const challenge = (res: Response) => res.headers.get('www-authenticate') ?? ''
+
+describe('several issuers: iss selects among the configured ones', () => {
+  it('accepts each issuer with its own key and audience, and says which on c.var', async () => {
+    const { corp, partners, auth } = await setup()
+    const app = new Hono().get('/me', auth, (c) =>
+      c.json({ via: c.var.issuer, also: currentIssuer(c), sub: currentToken(c).sub }),
+    )
+    const a = await app.request('/me', bearer(await corp.token(payload(corpIss, 'corp-api'))))
+    expect(a.status).toBe(200)
+    expect(await a.json()).toEqual({ via: 'corp', also: 'corp', sub: 'alice' })
+    const p = await partners.token(payload(partnersIss, 'partner-api'))
+    const b = await app.request('/me', bearer(p))
+    expect(await b.json()).toEqual({ via: 'partners', also: 'partners', sub: 'alice' })
+  })
+
+  it('an unknown or missing iss is 401 invalid_token before any key lookup', async () => {
+    const { corp, lookups, auth } = await setup()
+    const app = new Hono().get('/me', auth, (c) => c.text('ok'))
+    const cases = [
+      payload('https://evil.example/', 'corp-api'),
+      payload(undefined, 'corp-api'),
+      payload('https://corp.example', 'corp-api'), // no trailing slash: exact comparison
+      payload('HTTPS://CORP.EXAMPLE/', 'corp-api'),
+      { ...payload(undefined, 'corp-api'), iss: ['https://corp.example/'] },
+    ]
+    for (const claims of cases) {
+      const res = await app.request('/me', bearer(await corp.token(claims)))
+      expect(res.status).toBe(401)
+      expect(challenge(res)).toContain('error="invalid_token"')
+      expect(challenge(res)).toContain('The token issuer is not trusted')
+    }
+    expect(lookups).toEqual({ corp: 0, partners: 0 })
+  })
+
+  it('makes no network request for an unknown iss, nor for another issuer', async () => {
+    const fetchSpy = vi.fn(async () => new Response('{}', { status: 500 }))
+    const { partners, auth } = await setup({
+      corp: { getKey: undefined, jwksUrl: 'https://corp.example/jwks', fetch: fetchSpy },
+    })
+    expect(fetchSpy).not.toHaveBeenCalled() // nothing fetched when the middleware is created
+    const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
+    const unknown = await partners.token(payload('https://unknown.example/', 'partner-api'))
+    expect((await app.request('/me', bearer(unknown))).status).toBe(401)
+    const p = await partners.token(payload(partnersIss, 'partner-api'))
+    expect((await app.request('/me', bearer(p))).status).toBe(200)
+    expect(fetchSpy).not.toHaveBeenCalled()
+  })
+
+  it("refuses a token signed by another configured issuer's key", async () => {
+    const { corp, partners, lookups, auth } = await setup()
+    const app = new Hono().get('/me', auth, (c) => c.text('ok'))
+    // iss names corp, partners signs: corp's key (its only one) does not verify it.
+    const forged = await partners.token(payload(corpIss, 'corp-api'))
+    const res = await app.request('/me', bearer(forged))
+    expect(res.status).toBe(401)
+    expect(challenge(res)).toContain('The token signature is invalid')
+    expect(lookups.corp).toBe(1)
+    // iss names partners, corp signs with partners' kid: partners' key does not verify it.
+    const other = await corp.token(payload(partnersIss, 'partner-api'), { kid: 'partners-key' })
+    expect((await app.request('/me', bearer(other))).status).toBe(401)
+    // corp's kid is not among partners' keys: no key at all.
+    const unknownKid = await corp.token(payload(partnersIss, 'partner-api'))
+    expect((await app.request('/me', bearer(unknownKid))).status).toBe(401)
+  })
+
+  it("refuses a token carrying the other issuer's audience", async () => {
+    const { corp, partners, auth } = await setup()
+    const app = new Hono().get('/me', auth, (c) => c.text('ok'))
+    const swapped = [
+      await corp.token(payload(corpIss, 'partner-api')),
+      await partners.token(payload(partnersIss, 'corp-api')),
+    ]
+    for (const token of swapped) {
+      const res = await app.request('/me', bearer(token))
+      expect(res.status).toBe(401)
+      expect(challenge(res)).toContain('The token is not meant for this audience')
+    }
+  })
+
+  it("one issuer's outage is a 503 for its own tokens only", async () => {
+    const down = vi.fn(async () => new Response('down', { status: 503 }))
+    const { corp, partners, auth } = await setup({
+      corp: { getKey: undefined, jwksUrl: 'https://corp.example/jwks', fetch: down },
+    })
+    const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
+    const res = await app.request('/me', bearer(await corp.token(payload(corpIss, 'corp-api'))))
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+    const p = await partners.token(payload(partnersIss, 'partner-api'))
+    const ok = await app.request('/me', bearer(p))
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toBe('partners')
+    expect(down).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('several issuers in the route table', () => {
+  const table = async () => {
+    const { corp, partners, lookups, auth } = await setup()
+    const { defineGroup, defineRoute } = routeBuilders(auth)
+    const root = defineGroup({
+      path: '/api',
+      routes: [
+        defineRoute({ method: 'get', path: '/any', handler: (c) => c.text(c.var.issuer) }),
+        defineGroup({
+          path: '/corp',
+          scopes: ['iss:corp'],
+          routes: [
+            defineRoute({ method: 'get', path: '/only', handler: (c) => c.text(c.var.issuer) }),
+            // Like token: scopes, iss: scopes are alternatives: this child adds partners.
+            defineRoute({
+              method: 'get',
+              path: '/shared',
+              scopes: ['iss:partners'],
+              handler: (c) => c.text(c.var.issuer),
+            }),
+          ],
+        }),
+      ],
+    })
+    const app = new Hono()
+    app.use('/api/*', auth) // a guard after it reuses the same verification
+    routeTable(root, { auth }).mount(app)
+    const tokens = {
+      corp: await corp.token(payload(corpIss, 'corp-api')),
+      partners: await partners.token(payload(partnersIss, 'partner-api')),
+    }
+    return { app, tokens, lookups }
+  }
+
+  it('a route limited to one issuer refuses the other with 403 insufficient_scope', async () => {
+    const { app, tokens } = await table()
+    const ok = await app.request('/api/corp/only', bearer(tokens.corp))
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toBe('corp')
+    const res = await app.request('/api/corp/only', bearer(tokens.partners))
+    expect(res.status).toBe(403)
+    expect(challenge(res)).toBe('Bearer realm="api", error="insufficient_scope", scope="iss:corp"')
+    expect(await res.json()).toEqual({
+      detail: "Token issuer 'partners' not allowed for this endpoint. Allowed issuers: corp",
+    })
+  })
+
+  it('a child relaxes its group to another issuer; a route without iss: takes any', async () => {
+    const { app, tokens } = await table()
+    for (const name of ['corp', 'partners'] as const) {
+      expect(await (await app.request('/api/corp/shared', bearer(tokens[name]))).text()).toBe(name)
+      expect(await (await app.request('/api/any', bearer(tokens[name]))).text()).toBe(name)
+    }
+  })
+
+  it('verifies once per request, middleware and guard together', async () => {
+    const { app, tokens, lookups } = await table()
+    await app.request('/api/corp/only', bearer(tokens.corp))
+    await app.request('/api/corp/only', bearer(tokens.partners))
+    expect(lookups.corp).toBe(1)
+  })
+
+  it('lists iss: scopes, and an unknown issuer name fails when the table is built', async () => {
+    const { auth } = await setup()
+    const { defineRoute } = routeBuilders(auth)
+    const route = defineRoute({
+      method: 'get',
+      path: '/x',
+      // @ts-expect-error not a configured issuer
+      scopes: ['iss:corp', 'iss:crop'],
+      handler: (c) => c.text('x'),
+    })
+    expect(() => routeTable(route, { auth })).toThrow(
+      'Unknown issuers in scopes: iss:crop (configured: corp, partners) (GET /x)',
+    )
+  })
+})
+
+describe('several issuers: configuration errors throw when the middleware is created', () => {
+  const key = { kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43) }
+  const make = (options: Record<string, unknown>) => () =>
+    jwtAuth({ algorithms: ['EdDSA'], profile, ...options } as never)
+
+  it.each([
+    [{ issuers: {} }, '"issuers" must name at least one issuer'],
+    [{ issuers: { a: { publicKeys: [key] } } }, '"issuers.a" needs "issuer"'],
+    [
+      { issuers: { a: { issuer: 'x', secret: 'y'.repeat(64) } } },
+      '"issuers.a": "secret" needs an HS algorithm',
+    ],
+    [
+      { jwksUrl: 'https://k.example/', issuers: { a: { issuer: 'x', jwksUrl: 'https://k/' } } },
+      '"issuers" and "jwksUrl" both given',
+    ],
+    [
+      {
+        issuers: {
+          a: { issuer: 'https://same/', jwksUrl: 'https://a.example/' },
+          b: { openIdIssuer: 'https://same/' },
+        },
+      },
+      '"issuers.b": another issuer has iss https://same/',
+    ],
+    [{ issuers: { 'a b': { issuer: 'x', jwksUrl: 'https://a/' } } }, 'is not a name'],
+  ])('%j', (options, message) => {
+    expect(make(options)).toThrow(message)
+  })
+})
+
+describe('one issuer, as before', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('sets no c.var.issuer, and iss: is an ordinary scope', async () => {
+    const signer = await ed25519Signer()
+    const auth = jwtAuth({ algorithms: ['EdDSA'], profile, publicKeys: [signer.jwk] })
+    const { defineRoute } = routeBuilders(auth)
+    const app = routeTable(
+      defineRoute({
+        method: 'get',
+        path: '/x',
+        scopes: ['iss:corp'],
+        handler: (c) => c.json({ issuer: c.get('issuer' as never) ?? null }),
+      }),
+      { auth },
+    ).mount(new Hono())
+    const granted = await signer.token(payload(undefined, 'a', { scope: 'iss:corp' }))
+    const res = await app.request('/x', bearer(granted))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ issuer: null })
+    const without = await signer.token(payload(undefined, 'a'))
+    expect((await app.request('/x', bearer(without))).status).toBe(403)
+  })
+})

@@ -72,6 +72,8 @@ const steps = [
       'test/repo/stands-alone.node.mjs',
       'test/repo/cli.node.mjs',
       'test/security/discovery.node.mjs',
+      // Several issuers against two real OpenID providers (oidc-provider) on loopback.
+      'test/oidc/issuers.node.mjs',
     ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)

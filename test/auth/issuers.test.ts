@@ -8,6 +8,7 @@ import {
   jwtAuth,
   routeBuilders,
   routeTable,
+  TokenCache,
   type TrustedIssuerOptions,
 } from '../../src/index'
 import { ed25519Signer, now, type Signer } from '../security/helpers'
@@ -25,7 +26,7 @@ const payload = (iss: string | undefined, aud: string, extra: Record<string, unk
 })
 
 /** Two issuers on local keys; each key lookup is counted, per issuer. */
-const setup = async (extra: { corp?: TrustedIssuerOptions } = {}) => {
+const setup = async (extra: { corp?: TrustedIssuerOptions; cache?: boolean } = {}) => {
   const corp = await ed25519Signer('corp-key')
   const partners = await ed25519Signer('partners-key')
   const lookups = { corp: 0, partners: 0 }
@@ -39,6 +40,7 @@ const setup = async (extra: { corp?: TrustedIssuerOptions } = {}) => {
   const auth = jwtAuth({
     algorithms: ['EdDSA'],
     profile,
+    cache: extra.cache,
     issuers: {
       corp: { issuer: corpIss, audience: 'corp-api', getKey: counted('corp', corp), ...extra.corp },
       partners: { issuer: partnersIss, audience: 'partner-api', publicKeys: [partners.jwk] },
@@ -126,6 +128,20 @@ describe('several issuers: iss selects among the configured ones', () => {
       expect(res.status).toBe(401)
       expect(challenge(res)).toContain('The token is not meant for this audience')
     }
+  })
+
+  it('with the token cache, each issuer keeps its own, and a hit still names the issuer', async () => {
+    const { corp, partners, lookups, auth } = await setup({ cache: true })
+    const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
+    const tokens = [
+      await corp.token(payload(corpIss, 'corp-api')),
+      await partners.token(payload(partnersIss, 'partner-api')),
+    ]
+    for (let i = 0; i < 2; i++) {
+      expect(await (await app.request('/me', bearer(tokens[0] as string))).text()).toBe('corp')
+      expect(await (await app.request('/me', bearer(tokens[1] as string))).text()).toBe('partners')
+    }
+    expect(lookups.corp).toBe(1)
   })
 
   it("one issuer's outage is a 503 for its own tokens only", async () => {
@@ -249,6 +265,16 @@ describe('several issuers: configuration errors throw when the middleware is cre
       '"issuers.b": another issuer has iss https://same/',
     ],
     [{ issuers: { 'a b': { issuer: 'x', jwksUrl: 'https://a/' } } }, 'is not a name'],
+    [
+      {
+        cache: new TokenCache(),
+        issuers: {
+          a: { issuer: 'https://a/', jwksUrl: 'https://a.example/' },
+          b: { issuer: 'https://b/', jwksUrl: 'https://b.example/' },
+        },
+      },
+      '"cache": with several issuers, give `true` or options',
+    ],
   ])('%j', (options, message) => {
     expect(make(options)).toThrow(message)
   })

@@ -4,6 +4,7 @@ import type { Algorithm } from '../keys/keys'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { taskInstanceProfile } from '../profile/task-instance'
 import { checkToken, type GateOptions, headerCache } from '../token/gate'
+import { TokenCache } from './cache'
 import { describeClaimFailure } from './claims'
 import { createVerifier, type Verifier, type VerifyOptions } from './verify'
 
@@ -109,6 +110,10 @@ export const createIssuersVerifier = <P extends AnyProfile, const I extends stri
   const realm = options.realm ?? profile.realm
   const names = Object.keys(issuers) as I[]
   if (!names.length) throw new TypeError('"issuers" must name at least one issuer')
+  // One cache holds one verifier's tokens: with several issuers, each makes its own.
+  if (options.cache instanceof TokenCache && names.length > 1) {
+    throw new TypeError('"cache": with several issuers, give `true` or options (one cache each)')
+  }
   const byIss = new Map<string, { name: I; verify: Verifier<ClaimsOf<P>> }>()
   const algorithms = new Set<string>()
   let maxLength = 0

@@ -1,12 +1,13 @@
 // The README's several-issuers example is test/readme-issuers-example.ts, verbatim: tsc checks it,
 // this runs it against two providers as fetch sees them.
+import type { JWK } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import readme from '../README.md?raw'
 import { accessTokenProfile, createIssuer, generateSigningJwk } from '../src/index'
 import { makeSeveralIssuersApi } from './readme-issuers-example'
 import example from './readme-issuers-example.ts?raw'
 
-const publicHalf = ({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...jwk }: JsonWebKey) => jwk
+const publicHalf = ({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...jwk }: JWK) => jwk
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
 
 describe('README example: several issuers', () => {

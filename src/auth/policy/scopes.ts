@@ -10,42 +10,40 @@ export type BuiltinScope<P = TaskInstanceProfile> =
 
 /**
  * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
- * `token:` type the profile lacks, an `iss:` name that is not one of several configured issuers,
- * a `self:<param>=<claim>` naming a claim it lacks, anything else in the library's `ti:` namespace
- * than the profile's own spelling, an empty scope or one with a space. Every other scope is the
+ * `token:` type the profile lacks, a `self:<param>=<claim>` naming a claim it lacks, anything else
+ * in the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
+ * space, an `iss:` name that is not one of several configured issuers. Every other scope is the
  * route's requirement (or a checker's name).
  */
 export type CheckScope<S extends string, P = TaskInstanceProfile> =
   S extends AliasOf<P>
     ? S
-    : S extends `iss:${infer I}`
-      ? CheckIssuer<S, I, IssuerNameOf<P>>
-      : S extends `token:${infer T}`
-        ? T extends TokenTypeOf<P>
-          ? S
-          : never
-        : S extends `self:${infer Param}=${infer Claim}`
+    : S extends `token:${infer T}`
+      ? T extends TokenTypeOf<P>
+        ? S
+        : never
+      : S extends `self:${infer Param}=${infer Claim}`
+        ? Param extends ''
+          ? never
+          : Claim extends keyof ClaimsOf<P> & string
+            ? S
+            : never
+        : S extends `self:${infer Param}`
           ? Param extends ''
             ? never
-            : Claim extends keyof ClaimsOf<P> & string
-              ? S
-              : never
-          : S extends `self:${infer Param}`
-            ? Param extends ''
-              ? never
-              : S
-            : S extends `ti:${string}` | '' | `${string} ${string}`
-              ? never
-              : S
+            : S
+          : S extends `ti:${string}` | '' | `${string} ${string}`
+            ? never
+            : CheckIssuer<S, IssuerNameOf<P>>
 
-/** `iss:<name>` with several issuers: a configured name; with one, a scope like any other. */
-type CheckIssuer<S, Name, Issuers> = [Issuers] extends [never]
-  ? S extends `${string} ${string}`
-    ? never
+/** `iss:<name>` with several issuers: a configured name; with one issuer, a scope like any other. */
+type CheckIssuer<S extends string, Issuers> = [Issuers] extends [never]
+  ? S
+  : S extends `iss:${infer Name}`
+    ? Name extends Issuers
+      ? S
+      : never
     : S
-  : Name extends Issuers
-    ? S
-    : never
 
 /** A scope list with every entry checked by `CheckScope`. */
 export type CheckScopes<S extends readonly string[], P = TaskInstanceProfile> = {

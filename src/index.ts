@@ -1,3 +1,4 @@
+export { type DpopChallenge, DpopError } from './auth/dpop-errors'
 export {
   AuthError,
   type AuthErrorCode,
@@ -115,6 +116,13 @@ export { type ValidationIssue, validate, validationFailed } from './auth/table/v
 export { readBearer } from './auth/token/bearer'
 export { type TokenReader, type TokenSourceOptions, tokenReader } from './auth/token/source'
 export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
+export type {
+  DpopMode,
+  DpopNonces,
+  DpopOptions,
+  DpopSettings,
+} from './auth/verify/dpop'
+export { jwkThumbprint } from './auth/verify/dpop-proof'
 export {
   createIssuersVerifier,
   currentIssuer,
@@ -134,6 +142,11 @@ export {
   jwtAuth,
   type TokenOf,
 } from './auth/verify/middleware'
+export {
+  MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './auth/verify/replay-store'
 export {
   createJwsVerifier,
   createVerifier,

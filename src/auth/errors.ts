@@ -14,6 +14,10 @@ export type AuthErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_KEYS_UNAVAILABLE'
   | 'ERR_ISSUER_NOT_ALLOWED'
+  | 'ERR_DPOP_REQUIRED'
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_NONCE'
+  | 'ERR_DPOP_BINDING'
 
 /** The parameters of a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3). */
 export interface BearerChallenge {

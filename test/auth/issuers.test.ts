@@ -12,6 +12,7 @@ import {
   type TrustedIssuerOptions,
 } from '../../src/index'
 import { ed25519Signer, now, type Signer } from '../security/helpers'
+import { dpopClient, dpopHeaders } from './dpop-helpers'
 
 const profile = accessTokenProfile()
 const corpIss = 'https://corp.example/'
@@ -158,6 +159,34 @@ describe('several issuers: iss selects among the configured ones', () => {
     expect(ok.status).toBe(200)
     expect(await ok.text()).toBe('partners')
     expect(down).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('several issuers with DPoP', () => {
+  it('a bound token from one issuer needs its proof, and names its issuer', async () => {
+    const corp = await ed25519Signer('corp-key')
+    const partners = await ed25519Signer('partners-key')
+    const auth = jwtAuth({
+      algorithms: ['EdDSA'],
+      profile,
+      dpop: { mode: 'optional' },
+      issuers: {
+        corp: { issuer: corpIss, audience: 'corp-api', publicKeys: [corp.jwk] },
+        partners: { issuer: partnersIss, audience: 'partner-api', publicKeys: [partners.jwk] },
+      },
+    })
+    const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
+    const client = await dpopClient()
+    const bound = await corp.token(payload(corpIss, 'corp-api', { cnf: { jkt: client.jkt } }))
+    const url = 'http://localhost/me'
+    const proof = await client.proof({ htm: 'GET', htu: url, token: bound })
+    const res = await app.request(url, { headers: dpopHeaders(bound, proof) })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('corp')
+    // The same token as Bearer: refused (no downgrade), whatever issuer it names.
+    expect((await app.request(url, bearer(bound))).status).toBe(401)
+    const p = await partners.token(payload(partnersIss, 'partner-api'))
+    expect(await (await app.request(url, bearer(p))).text()).toBe('partners')
   })
 })
 

@@ -9,6 +9,7 @@ import {
 } from '../errors'
 import type { AnyProfile } from '../profile/profile'
 import { type TIToken, taskInstanceProfile } from '../profile/task-instance'
+import { type DpopMode, routeDpopRule } from '../verify/dpop'
 import type { JwtAuth } from '../verify/middleware'
 import { allowedIssuers, isIssuerScope } from './issuer-scopes'
 import { allowedTokenTypes, type SelfScope, selfScope } from './scopes'
@@ -61,7 +62,11 @@ export interface RoutePolicy {
   readonly alternatives: readonly (readonly [scope: string, anyOf: readonly string[]])[]
   // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
   readonly checks: readonly (readonly [scope: string, check: ScopeChecker<any>])[]
+  /** The route's DPoP mode: its last `dpop:` scope; `undefined`: the auth middleware's default. */
+  readonly dpop?: DpopMode
 }
+
+const dpopModes: readonly string[] = ['required', 'optional', 'off'] satisfies DpopMode[]
 
 // A checker registered for exactly this scope: own properties only, so that `constructor` or
 // `toString` never finds `Object.prototype`'s.
@@ -101,8 +106,16 @@ export const compilePolicy = (
   const alternatives: [string, readonly string[]][] = []
   // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
   const checks: [string, ScopeChecker<any>][] = []
+  let dpop: DpopMode | undefined
   for (const scope of scopes) {
     if (scope.startsWith('token:') || (configuredIssuers && isIssuerScope(scope))) continue
+    // A child's `dpop:` scope comes after its parents': the last one decides, so it can relax.
+    if (scope.startsWith('dpop:')) {
+      const mode = scope.slice('dpop:'.length)
+      if (!dpopModes.includes(mode)) throw at(`Unknown DPoP mode "${scope}"`)
+      dpop = mode as DpopMode
+      continue
+    }
     let owner: SelfScope | undefined
     try {
       owner = selfScope(scope, profile)
@@ -127,7 +140,17 @@ export const compilePolicy = (
     else throw at(`Unknown scope "${scope}": register a checker for it`)
   }
   const tiSelf = self.some((s) => s.alias && s.scope === 'ti:self')
-  return { scopes: [...scopes], tokenTypes, issuers, tiSelf, self, required, alternatives, checks }
+  return {
+    scopes: [...scopes],
+    tokenTypes,
+    issuers,
+    tiSelf,
+    self,
+    required,
+    alternatives,
+    checks,
+    dpop,
+  }
 }
 
 const uuidHex = /^[0-9a-f]{32}$/
@@ -160,8 +183,10 @@ export const policyRefused = (c: Context): boolean => refused.has(c.req.raw)
 export const guard = (
   auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm' | 'issuerOf'> & {
     profile?: AnyProfile
+    dpop?: JwtAuth['dpop']
   },
   policy: RoutePolicy,
+  where = 'a guarded route',
 ): MiddlewareHandler => {
   const { realm, issuerOf } = auth
   const profile: AnyProfile = auth.profile ?? taskInstanceProfile
@@ -169,6 +194,7 @@ export const guard = (
   const issuers = policy.issuers?.length ? policy.issuers : undefined
   const typed = profile.tokenTypes.length > 0
   const { variable, uuidSubjects } = profile
+  const dpop = routeDpopRule(auth, policy.dpop, where)
   // The synchronous rules, computed when the policy was: issuer, token type, ownership, scopes.
   const check = (c: Context, token: Record<string, unknown>) => {
     if (issuers) {
@@ -211,8 +237,11 @@ export const guard = (
     }
   }
   return async function policyGuard(c, next) {
-    const token = await auth.authenticate(c)
+    const token = dpop
+      ? await auth.authenticate(c).catch((error) => Promise.reject(dpop.refusal(error)))
+      : await auth.authenticate(c)
     try {
+      dpop?.check(token)
       check(c, token)
       for (let i = 0; i < checks.length; i++) {
         const rule = checks[i] as (typeof checks)[number]

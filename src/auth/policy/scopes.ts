@@ -1,5 +1,6 @@
 import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
+import type { DpopMode } from '../verify/dpop'
 import type { IssuerNameOf } from '../verify/issuers'
 
 /** The scopes the library enforces itself under profile `P`. */
@@ -7,6 +8,7 @@ export type BuiltinScope<P = TaskInstanceProfile> =
   | AliasOf<P>
   | `token:${TokenTypeOf<P>}`
   | `self:${string}`
+  | `dpop:${DpopMode}`
 
 /**
  * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
@@ -32,9 +34,13 @@ export type CheckScope<S extends string, P = TaskInstanceProfile> =
           ? Param extends ''
             ? never
             : S
-          : S extends `ti:${string}` | '' | `${string} ${string}`
-            ? never
-            : CheckIssuer<S, IssuerNameOf<P>>
+          : S extends `dpop:${infer Mode}`
+            ? Mode extends DpopMode
+              ? S
+              : never
+            : S extends `ti:${string}` | '' | `${string} ${string}`
+              ? never
+              : CheckIssuer<S, IssuerNameOf<P>>
 
 /** `iss:<name>` with several issuers: a configured name; with one issuer, a scope like any other. */
 type CheckIssuer<S extends string, Issuers> = [Issuers] extends [never]

@@ -119,7 +119,7 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
     const handlers: MiddlewareHandler[] = []
     if (policy) {
       if (refresh) handlers.push(refresh)
-      handlers.push(guard(auth, policy))
+      handlers.push(guard(auth, policy, where))
       if (node.exchange && exchange) handlers.push(exchange)
     }
     const checks = requestChecks(node, bodyLimit, where)

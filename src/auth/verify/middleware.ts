@@ -1,5 +1,6 @@
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { dpopRequired } from '../dpop-errors'
 import type { AnyProfile, ClaimsOf, TokenVariables } from '../profile/profile'
 import {
   type TaskInstanceProfile,
@@ -7,6 +8,13 @@ import {
   taskInstanceProfile,
 } from '../profile/task-instance'
 import { type TokenSourceOptions, tokenReader } from '../token/source'
+import {
+  boundKey,
+  type DpopOptions,
+  type DpopSettings,
+  dpopVerifier,
+  refuseBoundBearer,
+} from './dpop'
 import {
   createIssuersVerifier,
   type IssuersVerifier,
@@ -37,6 +45,8 @@ export type JwtAuth<P extends AnyProfile = TaskInstanceProfile> = MiddlewareHand
   issuers?: readonly string[]
   /** With several issuers: the name of the one that verified these claims. */
   issuerOf?: (claims: object) => string | undefined
+  /** Its DPoP mode and proof algorithms, when it takes DPoP-bound tokens (the `dpop` option). */
+  dpop?: DpopSettings
 }
 
 /** Options of `jwtAuth`: verification, and where the token is read from. */
@@ -51,6 +61,12 @@ export interface JwtAuthOptions<
    * and `issuer` then go in each issuer, not here. Default: none (one issuer, from the key options).
    */
   issuers?: TrustedIssuers<I>
+  /**
+   * Take DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with a `DPoP` proof, and set
+   * the default mode of routes (`'optional'`: bearer tokens too). Default: none; bearer tokens
+   * only, and a DPoP-bound token is refused.
+   */
+  dpop?: DpopOptions
 }
 
 // Cloudflare Workers (workerd) say so in `navigator.userAgent`.
@@ -78,6 +94,11 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile, const I exte
   const verify = (several ?? createVerifier(options)) as (token: string) => Promise<ClaimsOf<P>>
   const issuerOf = (several as IssuersVerifier<unknown> | undefined)?.issuerOf
   const read = tokenReader(options, realm)
+  // Without `dpop`, a token bound to a key is refused: whoever sends it has shown no proof.
+  const noBound = refuseBoundBearer(realm)
+  const dpop = options.dpop && dpopVerifier(verify, read, options.dpop, realm)
+  const verifyRequest = dpop ? dpop.verifyRequest : (c: Context) => verify(read(c)).then(noBound)
+  const required = dpop?.settings.mode === 'required'
   const { variable } = profile
   // Keyed by the request: one verification per request, none shared between requests.
   const memo = new WeakMap<Request, Promise<ClaimsOf<P>>>()
@@ -103,7 +124,7 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile, const I exte
     if (!verified) {
       // A request refused by the token reader becomes the memo's rejection, without a microtask.
       try {
-        verified = verify(read(c))
+        verified = verifyRequest(c)
       } catch (error) {
         verified = Promise.reject(error)
       }
@@ -122,13 +143,22 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile, const I exte
   }
 
   const middleware = createMiddleware(async function jwtAuth(c, next) {
-    c.set(variable, await authenticate(c))
+    const token = await authenticate(c)
+    // The auth's own mode; a route table's guards apply each route's instead.
+    if (required && boundKey(token) === undefined) {
+      throw dpopRequired(realm, dpop.settings.algorithms)
+    }
+    c.set(variable, token)
     await next()
   }) as MiddlewareHandler<{ Variables: JwtAuthVariables<WithIssuers<P, I>> }>
   const issuers = several && { issuers: several.issuers, issuerOf: several.issuerOf }
-  return Object.assign(middleware, { authenticate, realm, profile, ...issuers }) as JwtAuth<
-    WithIssuers<P, I>
-  >
+  return Object.assign(middleware, {
+    authenticate,
+    realm,
+    profile,
+    dpop: dpop?.settings,
+    ...issuers,
+  }) as JwtAuth<WithIssuers<P, I>>
 }
 
 // `any` (an untyped context) reads as the default profile's token.

@@ -117,6 +117,26 @@ describe('several issuers: iss selects among the configured ones', () => {
     expect((await app.request('/me', bearer(unknownKid))).status).toBe(401)
   })
 
+  it("takes each issuer's own algorithms, else jwtAuth's", async () => {
+    const corp = await ed25519Signer('corp-key')
+    const auth = jwtAuth({
+      algorithms: ['EdDSA'],
+      profile,
+      issuers: {
+        corp: { issuer: corpIss, publicKeys: [corp.jwk] },
+        partners: { issuer: partnersIss, algorithms: ['ES256'], jwksUrl: 'https://p.example/' },
+      },
+    })
+    const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
+    expect((await app.request('/me', bearer(await corp.token(payload(corpIss, 'x'))))).status).toBe(
+      200,
+    )
+    // EdDSA is allowed for corp, not for partners: refused by partners' own gate.
+    const res = await app.request('/me', bearer(await corp.token(payload(partnersIss, 'x'))))
+    expect(res.status).toBe(401)
+    expect(challenge(res)).toContain('The token algorithm is not allowed')
+  })
+
   it("refuses a token carrying the other issuer's audience", async () => {
     const { corp, partners, auth } = await setup()
     const app = new Hono().get('/me', auth, (c) => c.text('ok'))

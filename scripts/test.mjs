@@ -74,6 +74,8 @@ const steps = [
       'test/repo/cli.node.mjs',
       'test/security/discovery.node.mjs',
       'test/security/dpop-provider.node.mjs',
+      // Several issuers against two real OpenID providers (oidc-provider) on loopback.
+      'test/oidc/issuers.node.mjs',
     ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)

@@ -7,6 +7,7 @@ export {
   ExpiredTokenError,
   InsufficientScopeError,
   InvalidTokenError,
+  IssuerNotAllowedError,
   KeysUnavailableError,
   MalformedHeaderError,
   MissingTokenError,
@@ -43,6 +44,7 @@ export {
   refreshThreshold,
   tokenRefresh,
 } from './auth/mint/refresh'
+export { allowedIssuers } from './auth/policy/issuer-scopes'
 export {
   type AnyOfScopes,
   anyOf,
@@ -121,6 +123,17 @@ export type {
   DpopSettings,
 } from './auth/verify/dpop'
 export { jwkThumbprint } from './auth/verify/dpop-proof'
+export {
+  createIssuersVerifier,
+  currentIssuer,
+  type IssuerNameOf,
+  type IssuerOf,
+  type IssuersVerifier,
+  type IssuerVariables,
+  type TrustedIssuerOptions,
+  type TrustedIssuers,
+  type WithIssuers,
+} from './auth/verify/issuers'
 export {
   currentToken,
   type JwtAuth,

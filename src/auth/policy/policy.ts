@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import {
   InsufficientScopeError,
+  IssuerNotAllowedError,
   OwnershipError,
   ScopeDeniedError,
   SubjectMismatchError,
@@ -10,6 +11,7 @@ import type { AnyProfile } from '../profile/profile'
 import { type TIToken, taskInstanceProfile } from '../profile/task-instance'
 import { type DpopMode, routeDpopRule } from '../verify/dpop'
 import type { JwtAuth } from '../verify/middleware'
+import { allowedIssuers, isIssuerScope } from './issuer-scopes'
 import { allowedTokenTypes, type SelfScope, selfScope } from './scopes'
 
 /** Decides one custom scope for a request whose token is already verified. */
@@ -48,6 +50,8 @@ export type Checkers<Claims = TIToken> =
 export interface RoutePolicy {
   readonly scopes: readonly string[]
   readonly tokenTypes: readonly string[]
+  /** With several issuers: the names its `iss:<name>` scopes accept; empty or absent: any. */
+  readonly issuers?: readonly string[]
   /** Whether `ti:self` is among the scopes. */
   readonly tiSelf: boolean
   /** Ownership checks: `self:<param>` scopes and the profile's spellings of them. */
@@ -77,7 +81,8 @@ const registered = (checkers: Checkers<unknown>, scope: string) =>
  * Computes a policy from effective scopes under a profile (default: task instance). Throws, naming
  * the route, on an unknown token type, a `self:` scope (or `ti:self`) whose parameter the path
  * lacks, or, for a profile whose tokens grant no scopes, a scope without a checker. Under a profile
- * that grants scopes, a scope without a checker is required of the token.
+ * that grants scopes, a scope without a checker is required of the token. Given the configured
+ * issuers' names (an auth with `issuers`), `iss:<name>` scopes say which of them the route accepts.
  */
 export const compilePolicy = (
   scopes: readonly string[],
@@ -85,11 +90,14 @@ export const compilePolicy = (
   checkers: Checkers<any>,
   where: string,
   profile: AnyProfile = taskInstanceProfile,
+  configuredIssuers?: readonly string[],
 ): RoutePolicy => {
   const at = (message: string) => new Error(`${message} (${where})`)
   let tokenTypes: string[]
+  let issuers: string[] = []
   try {
     tokenTypes = allowedTokenTypes(scopes, profile)
+    if (configuredIssuers) issuers = allowedIssuers(scopes, configuredIssuers)
   } catch (error) {
     throw at((error as Error).message)
   }
@@ -100,7 +108,7 @@ export const compilePolicy = (
   const checks: [string, ScopeChecker<any>][] = []
   let dpop: DpopMode | undefined
   for (const scope of scopes) {
-    if (scope.startsWith('token:')) continue
+    if (scope.startsWith('token:') || (configuredIssuers && isIssuerScope(scope))) continue
     // A child's `dpop:` scope comes after its parents': the last one decides, so it can relax.
     if (scope.startsWith('dpop:')) {
       const mode = scope.slice('dpop:'.length)
@@ -132,7 +140,17 @@ export const compilePolicy = (
     else throw at(`Unknown scope "${scope}": register a checker for it`)
   }
   const tiSelf = self.some((s) => s.alias && s.scope === 'ti:self')
-  return { scopes: [...scopes], tokenTypes, tiSelf, self, required, alternatives, checks, dpop }
+  return {
+    scopes: [...scopes],
+    tokenTypes,
+    issuers,
+    tiSelf,
+    self,
+    required,
+    alternatives,
+    checks,
+    dpop,
+  }
 }
 
 const uuidHex = /^[0-9a-f]{32}$/
@@ -163,21 +181,29 @@ export const policyRefused = (c: Context): boolean => refused.has(c.req.raw)
  * app.get('/ti/:task_instance_id', guard(auth, compilePolicy(['ti:self'], {}, '/ti/:task_instance_id')), handler)
  */
 export const guard = (
-  auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm'> & {
+  auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm' | 'issuerOf'> & {
     profile?: AnyProfile
     dpop?: JwtAuth['dpop']
   },
   policy: RoutePolicy,
   where = 'a guarded route',
 ): MiddlewareHandler => {
-  const { realm } = auth
+  const { realm, issuerOf } = auth
   const profile: AnyProfile = auth.profile ?? taskInstanceProfile
   const { tokenTypes, self, required, alternatives, checks } = policy
+  const issuers = policy.issuers?.length ? policy.issuers : undefined
   const typed = profile.tokenTypes.length > 0
   const { variable, uuidSubjects } = profile
   const dpop = routeDpopRule(auth, policy.dpop, where)
-  // The synchronous rules, computed when the policy was: token type, ownership, granted scopes.
+  // The synchronous rules, computed when the policy was: issuer, token type, ownership, scopes.
   const check = (c: Context, token: Record<string, unknown>) => {
+    if (issuers) {
+      // No way to tell the issuer (a hand-made auth) is a refusal too, never a pass.
+      const name = issuerOf?.(token)
+      if (name === undefined || !issuers.includes(name)) {
+        throw new IssuerNotAllowedError(realm, name ?? 'unknown', issuers)
+      }
+    }
     if (typed) {
       const type = profile.tokenType(token)
       if (!tokenTypes.includes(type)) {

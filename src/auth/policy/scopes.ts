@@ -1,6 +1,7 @@
 import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import type { DpopMode } from '../verify/dpop'
+import type { IssuerNameOf } from '../verify/issuers'
 
 /** The scopes the library enforces itself under profile `P`. */
 export type BuiltinScope<P = TaskInstanceProfile> =
@@ -13,7 +14,8 @@ export type BuiltinScope<P = TaskInstanceProfile> =
  * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
  * `token:` type the profile lacks, a `self:<param>=<claim>` naming a claim it lacks, anything else
  * in the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
- * space. Every other scope is the route's requirement (or a checker's name).
+ * space, an `iss:` name that is not one of several configured issuers. Every other scope is the
+ * route's requirement (or a checker's name).
  */
 export type CheckScope<S extends string, P = TaskInstanceProfile> =
   S extends AliasOf<P>
@@ -38,7 +40,16 @@ export type CheckScope<S extends string, P = TaskInstanceProfile> =
               : never
             : S extends `ti:${string}` | '' | `${string} ${string}`
               ? never
-              : S
+              : CheckIssuer<S, IssuerNameOf<P>>
+
+/** `iss:<name>` with several issuers: a configured name; with one issuer, a scope like any other. */
+type CheckIssuer<S extends string, Issuers> = [Issuers] extends [never]
+  ? S
+  : S extends `iss:${infer Name}`
+    ? Name extends Issuers
+      ? S
+      : never
+    : S
 
 /** A scope list with every entry checked by `CheckScope`. */
 export type CheckScopes<S extends readonly string[], P = TaskInstanceProfile> = {

@@ -115,7 +115,7 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
     const scopes = node.public ? [] : mergeScopes(inherited, own)
     const policy: RoutePolicy | undefined = node.public
       ? undefined
-      : compilePolicy(scopes, checkers, where, profile)
+      : compilePolicy(scopes, checkers, where, profile, auth.issuers)
     const handlers: MiddlewareHandler[] = []
     if (policy) {
       if (refresh) handlers.push(refresh)

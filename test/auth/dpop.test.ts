@@ -45,16 +45,13 @@ const ok = (c: { json: (v: unknown) => Response; var: { token: { sub: string } }
   c.json({ sub: c.var.token.sub })
 const { defineGroup, defineRoute } = routeBuilders<Env, typeof profile>()
 
+/** The auth middleware of these tests: the issuer's key, issuer and audience, and `dpop`. */
+const dpopAuth = (dpop?: DpopOptions) =>
+  jwtAuth({ publicKeys: [publicJwk], algorithms: ['ES256'], issuer, audience, profile, dpop })
+
 /** A table: `/api/any` (the auth's mode), `/api/strict` (required), `/api/legacy` (off). */
 const tableApp = (dpop?: DpopOptions) => {
-  const auth = jwtAuth({
-    publicKeys: [publicJwk],
-    algorithms: ['ES256'],
-    issuer,
-    audience,
-    profile,
-    dpop,
-  })
+  const auth = dpopAuth(dpop)
   const routes = defineGroup({
     path: '/api',
     routes: [
@@ -388,14 +385,7 @@ describe('modes', () => {
   })
 
   it('required for the table, a route relaxes it to optional', async () => {
-    const auth = jwtAuth({
-      publicKeys: [publicJwk],
-      algorithms: ['ES256'],
-      issuer,
-      audience,
-      profile,
-      dpop: { mode: 'required' },
-    })
+    const auth = dpopAuth({ mode: 'required' })
     const strict = routeTable(
       defineGroup({
         path: '/api',
@@ -419,14 +409,7 @@ describe('modes', () => {
   })
 
   it('required on the middleware alone (app.use)', async () => {
-    const auth = jwtAuth({
-      publicKeys: [publicJwk],
-      algorithms: ['ES256'],
-      issuer,
-      audience,
-      profile,
-      dpop: { mode: 'required', algorithms: ['EdDSA'] },
-    })
+    const auth = dpopAuth({ mode: 'required', algorithms: ['EdDSA'] })
     const plain = new Hono()
       .use('/api/*', auth)
       .get('/api/any', (c) => c.json({ sub: c.var.token.sub }))
@@ -477,14 +460,7 @@ describe('modes', () => {
 
 describe('once per request, and policy refusals', () => {
   it('the middleware in front of the table and the guard share one verification (one jti use)', async () => {
-    const auth = jwtAuth({
-      publicKeys: [publicJwk],
-      algorithms: ['ES256'],
-      issuer,
-      audience,
-      profile,
-      dpop: {},
-    })
+    const auth = dpopAuth({})
     const { defineRoute: route } = routeBuilders(auth)
     const both = routeTable(route({ method: 'get', path: '/api/any', handler: ok }), {
       auth,
@@ -495,14 +471,7 @@ describe('once per request, and policy refusals', () => {
   })
 
   it('a scope the DPoP-bound token lacks: 403 insufficient_scope under the DPoP scheme', async () => {
-    const auth = jwtAuth({
-      publicKeys: [publicJwk],
-      algorithms: ['ES256'],
-      issuer,
-      audience,
-      profile,
-      dpop: {},
-    })
+    const auth = dpopAuth({})
     const { defineRoute: route } = routeBuilders(auth)
     const scoped = routeTable(
       route({ method: 'get', path: '/api/any', scopes: ['reports:read'], handler: ok }),
@@ -606,13 +575,6 @@ describe('options', () => {
     [{ origin: 'https://api.example/base' }, /"dpop.origin"/],
     [{ maxAge: 0 }, /"dpop.maxAge"/],
   ])('bad options throw when the middleware is created: %o', (dpop, message) => {
-    expect(() =>
-      jwtAuth({
-        publicKeys: [publicJwk],
-        algorithms: ['ES256'],
-        profile,
-        dpop: dpop as DpopOptions,
-      }),
-    ).toThrow(message)
+    expect(() => dpopAuth(dpop as DpopOptions)).toThrow(message)
   })
 })

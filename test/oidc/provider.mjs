@@ -29,7 +29,8 @@ class MemoryAdapter {
 
 /**
  * Starts a provider on 127.0.0.1 (a free port) whose tokens are for `resource` (their `aud`).
- * Returns its issuer URL, `token(scope?)` to get an access token, `hits` (requests by path, to
+ * Returns its issuer URL, `token(scope?)` to get an access token (`tokenResponse(scope?, dpop?)`
+ * for the whole answer, DPoP-bound with a proof), `hits` (requests by path, to
  * count discovery and key set fetches) and `stop()`, which closes it for good.
  */
 export const startProvider = async ({ resource, alg = 'ES256', clientId = 'runner' }) => {
@@ -85,22 +86,25 @@ export const startProvider = async ({ resource, alg = 'ES256', clientId = 'runne
   // No proxy in front: the issuer is exactly the loopback URL.
   handle = provider.callback()
 
-  const token = async (scope = 'tasks:read') => {
+  // The token endpoint's answer; with `dpop` (a proof for `POST <issuer>/token`), a DPoP-bound token.
+  const tokenResponse = async (scope = 'tasks:read', dpop) => {
     const res = await fetch(`${issuer}/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${btoa(`${clientId}:${secret}`)}`,
         'content-type': 'application/x-www-form-urlencoded',
+        ...(dpop ? { dpop } : {}),
       },
       body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope }),
     })
     const body = await res.json()
     if (!res.ok) throw new Error(`token endpoint: ${res.status} ${JSON.stringify(body)}`)
-    return body.access_token
+    return body
   }
+  const token = async (scope) => (await tokenResponse(scope)).access_token
   const stop = () => {
     server.closeAllConnections()
     return new Promise((resolve) => server.close(resolve))
   }
-  return { issuer, jwk, hits, token, stop }
+  return { issuer, jwk, hits, token, tokenResponse, stop }
 }

@@ -4,64 +4,22 @@
 // OpenID discovery. The token reaches the Hono handler only with a valid, fresh, matching proof,
 // never as a bearer token. Proofs are made by jose, in ES256 and Ed25519.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
 import { after, before, test } from 'node:test'
 import { Hono } from 'hono'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose'
-import Provider from 'oidc-provider'
+import { startProvider } from '../oidc/provider.mjs'
 import { lib } from './bundled-library.mjs'
 
 const resource = 'https://api.example/'
 const api = 'https://api.example'
-const secret = 'runner-secret-of-at-least-32-characters'
-let issuer
-let server
+// oidc-provider's DPoP feature is on by default in 9.x: a proof at the token endpoint binds the token.
+let provider
 
 before(async () => {
-  server = createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  issuer = `http://127.0.0.1:${server.address().port}`
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true })
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'runner',
-        client_secret: secret,
-        grant_types: ['client_credentials'],
-        redirect_uris: [],
-        response_types: [],
-        token_endpoint_auth_method: 'client_secret_post',
-        // The provider's only key is ES256; its default for ID tokens is RS256.
-        id_token_signed_response_alg: 'ES256',
-      },
-    ],
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'as-1' }] },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      dPoP: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => resource,
-        useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
-          scope: 'tasks:read',
-          audience: resource,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'ES256' } },
-        }),
-      },
-    },
-    ttl: { ClientCredentials: 300 },
-  })
-  provider.on('server_error', (_ctx, error) => console.error(error))
-  server.on('request', provider.callback())
+  provider = await startProvider({ resource })
 })
 
-after(() => {
-  server?.closeAllConnections()
-  return new Promise((resolve) => server?.close(resolve) ?? resolve())
-})
+after(() => provider?.stop())
 
 /** A DPoP client: its key, and proofs for the token endpoint and for the API. */
 const client = async (alg) => {
@@ -81,30 +39,12 @@ const ath = async (token) =>
   )
 
 /** client_credentials with a DPoP proof: the provider's answer. */
-const tokenFor = async (dpopClient) => {
-  const endpoint = `${issuer}/token`
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      dpop: await dpopClient.proof('POST', endpoint),
-    },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: 'runner',
-      client_secret: secret,
-      resource,
-      scope: 'tasks:read',
-    }),
-  })
-  const body = await res.json()
-  assert.equal(res.status, 200, JSON.stringify(body))
-  return body
-}
+const tokenFor = async (dpopClient) =>
+  provider.tokenResponse('tasks:read', await dpopClient.proof('POST', `${provider.issuer}/token`))
 
 const makeApp = (mode) => {
   const auth = lib.jwtAuth({
-    openIdIssuer: issuer,
+    openIdIssuer: provider.issuer,
     audience: resource,
     algorithms: ['ES256'],
     profile: lib.accessTokenProfile(),

@@ -516,6 +516,30 @@ describe('options', () => {
     )
   })
 
+  it('headerName and leeway of the middleware apply to DPoP requests too', async () => {
+    const auth = jwtAuth({
+      publicKeys: [publicJwk],
+      algorithms: ['ES256'],
+      issuer,
+      audience,
+      profile,
+      headerName: 'x-auth',
+      leeway: 0,
+      dpop: {},
+    })
+    const custom = new Hono().use('/api/*', auth).get('/api/any', (c) => c.text('ok'))
+    const access = await token(es256.jkt)
+    const proof = (age: number) =>
+      es256.proof({ htm: 'GET', htu: `${origin}/api/any`, token: access, age: -age })
+    const call = async (age: number) =>
+      custom.request(`${origin}/api/any`, {
+        headers: { 'x-auth': `DPoP ${access}`, dpop: await proof(age) },
+      })
+    expect((await call(0)).status).toBe(200)
+    // Five seconds ahead: within the default leeway of 10 s, not within 0.
+    expect(await refusal(await call(5))).toMatchObject({ status: 401, error: 'invalid_dpop_proof' })
+  })
+
   it('maxAge: the window a proof is fresh in', async () => {
     const short = tableApp({ maxAge: 5 })
     expect(

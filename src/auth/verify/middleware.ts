@@ -96,7 +96,9 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile, const I exte
   const read = tokenReader(options, realm)
   // Without `dpop`, a token bound to a key is refused: whoever sends it has shown no proof.
   const noBound = refuseBoundBearer(realm)
-  const dpop = options.dpop && dpopVerifier(verify, read, options.dpop, realm)
+  const { leeway, headerName } = options
+  const dpop =
+    options.dpop && dpopVerifier(verify, read, { ...options.dpop, leeway, headerName }, realm)
   const verifyRequest = dpop ? dpop.verifyRequest : (c: Context) => verify(read(c)).then(noBound)
   const required = dpop?.settings.mode === 'required'
   const { variable } = profile

@@ -9,8 +9,9 @@ import {
 } from '../errors'
 import type { AnyProfile } from '../profile/profile'
 import { type TIToken, taskInstanceProfile } from '../profile/task-instance'
-import { type DpopMode, routeDpopRule } from '../verify/dpop'
+import type { DpopMode } from '../verify/dpop'
 import type { JwtAuth } from '../verify/middleware'
+import { routeDpopRule } from './dpop-rule'
 import { allowedIssuers, isIssuerScope } from './issuer-scopes'
 import { allowedTokenTypes, type SelfScope, selfScope } from './scopes'
 

@@ -319,7 +319,23 @@ describe('no downgrade: a DPoP-bound token sent as Bearer is refused', () => {
       detail: 'Invalid auth token',
       error: 'invalid_token',
     })
-    expect(challenge(res)).toMatch(/DPoP-bound: send it with the DPoP scheme/)
+    expect(challenge(res)).toMatch(/bound to a key: send it with the DPoP scheme/)
+  })
+
+  it('a token bound another way (mTLS, cnf.x5t#S256) is not taken as a bearer token either', async () => {
+    const mtls = await token(undefined, {
+      cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+    })
+    for (const target of [app, tableApp(undefined)]) {
+      const res = await target.request(`${origin}/api/any`, {
+        headers: { authorization: `Bearer ${mtls}` },
+      })
+      expect(await refusal(res)).toEqual({
+        status: 401,
+        detail: 'Invalid auth token',
+        error: 'invalid_token',
+      })
+    }
   })
 
   it('by an auth without the dpop option too', async () => {
@@ -333,7 +349,7 @@ describe('no downgrade: a DPoP-bound token sent as Bearer is refused', () => {
       error: 'invalid_token',
     })
     expect(challenge(res)).toMatch(
-      /^Bearer realm="api", error="invalid_token", error_description="The token is DPoP-bound/,
+      /^Bearer realm="api", error="invalid_token", error_description="The token is bound to a key/,
     )
   })
 })

@@ -151,17 +151,16 @@ export const dpopVerifier = <C>(
     }
     const { token, proof } = credentials
     const request = c.req.raw
-    const checked = await checkProof(proof, {
-      method: request.method,
-      url: request.url,
-      accessToken: token,
-    })
-    let claims: C
-    try {
-      claims = await verify(token)
-    } catch (error) {
-      throw asDpopError(error, algorithms)
-    }
+    // Proof and token at once: where WebCrypto runs off the main thread (Node, Bun, Deno) the two
+    // signatures overlap. A bad proof is reported first, whatever the token.
+    const [proofOutcome, tokenOutcome] = await Promise.allSettled([
+      checkProof(proof, { method: request.method, url: request.url, accessToken: token }),
+      verify(token),
+    ])
+    if (proofOutcome.status === 'rejected') throw proofOutcome.reason
+    if (tokenOutcome.status === 'rejected') throw asDpopError(tokenOutcome.reason, algorithms)
+    const checked = proofOutcome.value
+    const claims = tokenOutcome.value
     const jkt = boundKey(claims)
     if (jkt === undefined) throw refuseBearer('The token is not DPoP-bound')
     if (jkt !== checked.jkt) throw refuseBearer('The token is bound to another key than the proof')

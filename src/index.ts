@@ -122,6 +122,7 @@ export type {
   DpopOptions,
   DpopSettings,
 } from './auth/verify/dpop'
+export { type HmacNoncesOptions, hmacNonces } from './auth/verify/dpop-nonces'
 export { jwkThumbprint } from './auth/verify/dpop-proof'
 export {
   createIssuersVerifier,

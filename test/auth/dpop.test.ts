@@ -3,10 +3,11 @@
 // per route and per middleware. Proofs and tokens are signed by jose with keys made here.
 import { type Env, Hono } from 'hono'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   accessTokenProfile,
   type DpopOptions,
+  hmacNonces,
   jwtAuth,
   MemoryReplayStore,
   routeBuilders,
@@ -319,7 +320,23 @@ describe('no downgrade: a DPoP-bound token sent as Bearer is refused', () => {
       detail: 'Invalid auth token',
       error: 'invalid_token',
     })
-    expect(challenge(res)).toMatch(/DPoP-bound: send it with the DPoP scheme/)
+    expect(challenge(res)).toMatch(/bound to a key: send it with the DPoP scheme/)
+  })
+
+  it('a token bound another way (mTLS, cnf.x5t#S256) is not taken as a bearer token either', async () => {
+    const mtls = await token(undefined, {
+      cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+    })
+    for (const target of [app, tableApp(undefined)]) {
+      const res = await target.request(`${origin}/api/any`, {
+        headers: { authorization: `Bearer ${mtls}` },
+      })
+      expect(await refusal(res)).toEqual({
+        status: 401,
+        detail: 'Invalid auth token',
+        error: 'invalid_token',
+      })
+    }
   })
 
   it('by an auth without the dpop option too', async () => {
@@ -333,7 +350,7 @@ describe('no downgrade: a DPoP-bound token sent as Bearer is refused', () => {
       error: 'invalid_token',
     })
     expect(challenge(res)).toMatch(
-      /^Bearer realm="api", error="invalid_token", error_description="The token is DPoP-bound/,
+      /^Bearer realm="api", error="invalid_token", error_description="The token is bound to a key/,
     )
   })
 })
@@ -590,6 +607,56 @@ describe('options', () => {
       withNonce,
     )
     expect(again.status).toBe(200)
+  })
+
+  it('hmacNonces: handed out per period, accepted for one more, shared by every middleware with the secret', async () => {
+    const secret = 'a-nonce-secret-of-at-least-32-bytes!'
+    const [a, b] = [
+      tableApp({ nonces: hmacNonces({ secret, lifetime: 60 }) }),
+      tableApp({ nonces: hmacNonces({ secret, lifetime: 60 }) }),
+    ]
+    const first = await send('/api/any', await token(es256.jkt), es256, {}, 'GET', a)
+    expect(await refusal(first)).toMatchObject({ status: 401, error: 'use_dpop_nonce' })
+    const nonce = first.headers.get('dpop-nonce') as string
+    expect(nonce).toMatch(/^[0-9a-z]+\.[\w-]{43}$/)
+    for (const target of [a, b]) {
+      const res = await send(
+        '/api/any',
+        await token(es256.jkt),
+        es256,
+        { claims: { nonce } },
+        'GET',
+        target,
+      )
+      expect(res.status).toBe(200)
+    }
+    const forged = `${nonce.split('.')[0]}.${'A'.repeat(43)}`
+    const res = await send(
+      '/api/any',
+      await token(es256.jkt),
+      es256,
+      { claims: { nonce: forged } },
+      'GET',
+      a,
+    )
+    expect(await refusal(res)).toMatchObject({ error: 'use_dpop_nonce' })
+    expect(res.headers.get('dpop-nonce')).toBe(nonce)
+  })
+
+  it('hmacNonces: a nonce two periods old is refused', async () => {
+    const nonces = hmacNonces({ secret: 'a-nonce-secret-of-at-least-32-bytes!', lifetime: 60 })
+    const nonce = await nonces.current()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(Date.now() + 60_000)
+      expect(await nonces.accepts(nonce)).toBe(true)
+      vi.setSystemTime(Date.now() + 60_000)
+      expect(await nonces.accepts(nonce)).toBe(false)
+      expect(await nonces.current()).not.toBe(nonce)
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(() => hmacNonces({ secret: 'short' })).toThrow(/32 bytes/)
   })
 
   it.each([

@@ -1,9 +1,11 @@
 // The README's DPoP example is test/readme-dpop-example.ts, verbatim: tsc checks it, this runs it,
 // client and API together, the provider's discovery and key set served by a stubbed fetch.
+
+import { accessTokenProfile } from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { calculateJwkThumbprint } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import readme from '../README.md?raw'
-import { accessTokenProfile, createIssuer, generateSigningJwk } from '../src/index'
 import { dpopClient, makeDpopApi } from './readme-dpop-example'
 import example from './readme-dpop-example.ts?raw'
 

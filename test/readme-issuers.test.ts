@@ -1,9 +1,11 @@
 // The README's several-issuers example is test/readme-issuers-example.ts, verbatim: tsc checks it,
 // this runs it against two providers as fetch sees them.
+
+import { accessTokenProfile } from 'hono-scoped-jwt'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import type { JWK } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import readme from '../README.md?raw'
-import { accessTokenProfile, createIssuer, generateSigningJwk } from '../src/index'
 import { makeSeveralIssuersApi } from './readme-issuers-example'
 import example from './readme-issuers-example.ts?raw'
 

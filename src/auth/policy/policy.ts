@@ -7,8 +7,8 @@ import {
   SubjectMismatchError,
   TokenTypeNotAllowedError,
 } from '../errors'
+import { type DefaultClaims, defaultProfile } from '../profile/default'
 import type { AnyProfile } from '../profile/profile'
-import { type TIToken, taskInstanceProfile } from '../profile/task-instance'
 import type { DpopMode } from '../verify/dpop'
 import type { JwtAuth } from '../verify/middleware'
 import { routeDpopRule } from './dpop-rule'
@@ -16,7 +16,7 @@ import { allowedIssuers, isIssuerScope } from './issuer-scopes'
 import { allowedTokenTypes, type SelfScope, selfScope } from './scopes'
 
 /** Decides one custom scope for a request whose token is already verified. */
-export type ScopeChecker<Claims = TIToken> = (
+export type ScopeChecker<Claims = DefaultClaims> = (
   // biome-ignore lint/suspicious/noExplicitAny: checkers accept any app's context
   c: Context<any>,
   token: Claims,
@@ -43,7 +43,7 @@ export const anyOf = (...scopes: readonly string[]): AnyOfScopes => {
 }
 
 /** What decides the scopes that are not built in: by scope string, as an object or a `Map`. */
-export type Checkers<Claims = TIToken> =
+export type Checkers<Claims = DefaultClaims> =
   | Readonly<Record<string, ScopeChecker<Claims> | AnyOfScopes>>
   | ReadonlyMap<string, ScopeChecker<Claims> | AnyOfScopes>
 
@@ -90,7 +90,7 @@ export const compilePolicy = (
   // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
   checkers: Checkers<any>,
   where: string,
-  profile: AnyProfile = taskInstanceProfile,
+  profile: AnyProfile = defaultProfile(),
   configuredIssuers?: readonly string[],
 ): RoutePolicy => {
   const at = (message: string) => new Error(`${message} (${where})`)
@@ -190,7 +190,7 @@ export const guard = (
   where = 'a guarded route',
 ): MiddlewareHandler => {
   const { realm, issuerOf } = auth
-  const profile: AnyProfile = auth.profile ?? taskInstanceProfile
+  const profile: AnyProfile = auth.profile ?? defaultProfile()
   const { tokenTypes, self, required, alternatives, checks } = policy
   const issuers = policy.issuers?.length ? policy.issuers : undefined
   const typed = profile.tokenTypes.length > 0

@@ -1,12 +1,8 @@
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { dpopRequired } from '../dpop-errors'
+import { type DefaultClaims, type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf, TokenVariables } from '../profile/profile'
-import {
-  type TaskInstanceProfile,
-  type TIToken,
-  taskInstanceProfile,
-} from '../profile/task-instance'
 import { type TokenSourceOptions, tokenReader } from '../token/source'
 import {
   boundKey,
@@ -28,11 +24,11 @@ import { createVerifier, type VerifyOptions } from './verify'
  * What the auth middleware puts on `c.var`: the claims, as `tiToken` (task instance) or `token`;
  * with several issuers, also `issuer`, the name of the one that verified the token.
  */
-export type JwtAuthVariables<P extends AnyProfile = TaskInstanceProfile> = TokenVariables<P> &
+export type JwtAuthVariables<P extends AnyProfile = DefaultProfile> = TokenVariables<P> &
   IssuerVariables<P>
 
 /** The auth middleware, plus the memoised verification that guards share. */
-export type JwtAuth<P extends AnyProfile = TaskInstanceProfile> = MiddlewareHandler<{
+export type JwtAuth<P extends AnyProfile = DefaultProfile> = MiddlewareHandler<{
   Variables: JwtAuthVariables<P>
 }> & {
   /** Verifies this request's token once; every later call in the same request reuses the result. */
@@ -50,10 +46,8 @@ export type JwtAuth<P extends AnyProfile = TaskInstanceProfile> = MiddlewareHand
 }
 
 /** Options of `jwtAuth`: verification, and where the token is read from. */
-export interface JwtAuthOptions<
-  P extends AnyProfile = TaskInstanceProfile,
-  I extends string = never,
-> extends VerifyOptions<P>,
+export interface JwtAuthOptions<P extends AnyProfile = DefaultProfile, I extends string = never>
+  extends VerifyOptions<P>,
     TokenSourceOptions {
   /**
    * Several trusted issuers by name, each with its own keys and audience (`TrustedIssuerOptions`):
@@ -81,17 +75,21 @@ const onWorkers =
  * token types.
  *
  * @example
- * const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'] })
- * app.use('/execution/*', auth)
+ * const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], audience: 'https://api.example.com' })
+ * app.use('/api/*', auth)
  */
-export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile, const I extends string = never>(
+export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends string = never>(
   options: JwtAuthOptions<P, I>,
 ): JwtAuth<WithIssuers<P, I>> => {
-  const profile = (options.profile ?? taskInstanceProfile) as P
+  const profile = (options.profile ?? defaultProfile()) as P
   const realm = options.realm ?? profile.realm
   const several =
-    options.issuers === undefined ? undefined : createIssuersVerifier(options as never)
-  const verify = (several ?? createVerifier(options)) as (token: string) => Promise<ClaimsOf<P>>
+    options.issuers === undefined
+      ? undefined
+      : createIssuersVerifier({ ...options, profile } as never)
+  const verify = (several ?? createVerifier({ ...options, profile })) as (
+    token: string,
+  ) => Promise<ClaimsOf<P>>
   const issuerOf = (several as IssuersVerifier<unknown> | undefined)?.issuerOf
   const read = tokenReader(options, realm)
   // Without `dpop`, a token bound to a key is refused: whoever sends it has shown no proof.
@@ -166,15 +164,15 @@ export const jwtAuth = <P extends AnyProfile = TaskInstanceProfile, const I exte
 // `any` (an untyped context) reads as the default profile's token.
 type IsAny<T> = 0 extends 1 & T ? true : false
 
-/** The verified token a context holds: `c.var.token`, else `c.var.tiToken`. */
+/** The verified token a context holds: `c.var.token`, else `c.var.tiToken` (an untyped context: the default profile's claims). */
 export type TokenOf<E extends Env> =
   IsAny<E['Variables']> extends true
-    ? TIToken
+    ? DefaultClaims
     : E['Variables'] extends { token: infer T }
       ? T
       : E['Variables'] extends { tiToken: infer T }
         ? T
-        : TIToken
+        : DefaultClaims
 
 /**
  * The verified token of the current request (the reference's `CurrentTIToken`), typed from the

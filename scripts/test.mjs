@@ -116,6 +116,13 @@ const steps = [
     args: ['--disable-warning=ExperimentalWarning', 'test/conformance/run.ts'],
     count: perRuntime('conformance'),
   },
+  // Redocly's recommended rules on the OpenAPI document of every API version (offline).
+  {
+    name: 'openapi lint (redocly, every version)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/conformance/openapi-lint.ts'],
+    count: perRuntime('openapi lint'),
+  },
   // The docs page in headless chromium (Debian's, installed by .ci/run): Swagger UI on wrangler dev
   // and the Node server lists every operation and the bearer scheme, with no request off loopback.
   {

@@ -162,6 +162,10 @@ export const createRemoteKeySet = (
   const maxBytes = duration(options.maxResponseBytes, 131_072, 'maxResponseBytes')
   const listeners: (() => void)[] = []
 
+  const announce = () => {
+    for (const listener of listeners) listener()
+  }
+
   let cached: KeySet | undefined
   let lastAttempt = Number.NEGATIVE_INFINITY
   let pending: Promise<KeySet> | undefined
@@ -186,7 +190,7 @@ export const createRemoteKeySet = (
         const next = await load()
         const changed = cached !== undefined && cached.text !== next.text
         cached = next
-        if (changed) for (const listener of listeners) listener()
+        if (changed) announce()
         return next
       } finally {
         if (pending === run) pending = undefined
@@ -217,7 +221,12 @@ export const createRemoteKeySet = (
         cause = error
       }
     }
-    cached = undefined
+    // Past its staleness the set is gone: a change like any other, so that no token verified with
+    // it outlives it in a cache (whatever set comes back, even one the old set never met).
+    if (cached) {
+      cached = undefined
+      announce()
+    }
     throw new KeysUnavailableError(realm, retryAfter(), cause)
   }
 

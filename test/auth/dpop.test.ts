@@ -453,7 +453,12 @@ describe('modes', () => {
   })
 
   it('a dpop: scope without the dpop option, or an unknown mode, fails when the table is built', () => {
-    const plain = jwtAuth({ publicKeys: [publicJwk], algorithms: ['ES256'], profile })
+    const plain = jwtAuth({
+      publicKeys: [publicJwk],
+      algorithms: ['ES256'],
+      audience: false,
+      profile,
+    })
     const strict = defineRoute({
       method: 'get',
       path: '/x',

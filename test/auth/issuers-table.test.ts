@@ -87,7 +87,7 @@ describe('several issuers in the route table', () => {
 describe('several issuers: configuration errors throw when the middleware is created', () => {
   const key = { kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43) }
   const make = (options: Record<string, unknown>) => () =>
-    jwtAuth({ algorithms: ['EdDSA'], profile, ...options } as never)
+    jwtAuth({ algorithms: ['EdDSA'], audience: 'api', profile, ...options } as never)
 
   it.each([
     [{ issuers: {} }, '"issuers" must name at least one issuer'],
@@ -130,7 +130,12 @@ describe('one issuer, as before', () => {
 
   it('sets no c.var.issuer, and iss: is an ordinary scope', async () => {
     const signer = await ed25519Signer()
-    const auth = jwtAuth({ algorithms: ['EdDSA'], profile, publicKeys: [signer.jwk] })
+    const auth = jwtAuth({
+      algorithms: ['EdDSA'],
+      audience: 'a',
+      profile,
+      publicKeys: [signer.jwk],
+    })
     const { defineRoute } = routeBuilders(auth)
     const app = routeTable(
       defineRoute({

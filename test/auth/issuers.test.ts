@@ -74,6 +74,7 @@ describe('several issuers: iss selects among the configured ones', () => {
     const corp = await ed25519Signer('corp-key')
     const auth = jwtAuth({
       algorithms: ['EdDSA'],
+      audience: 'x',
       profile,
       issuers: {
         corp: { issuer: corpIss, publicKeys: [corp.jwk] },

@@ -1,12 +1,11 @@
 import * as z from 'zod'
+import { utcText } from './models/common'
 
 // Request and response shapes of the Execution API, as Airflow's task runners send and read them.
 // They validate requests (422 on failure) and document both directions in the OpenAPI document.
 
 /** Timestamps arrive with an offset or `Z`; they are stored normalised to UTC ISO 8601. */
-const timestamp = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString())
+const timestamp = z.iso.datetime({ offset: true }).transform(utcText)
 
 /** Names of connections, variables, dags, runs, tasks and keys. */
 const name = z.string().min(1).max(250)

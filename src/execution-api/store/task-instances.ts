@@ -1,3 +1,4 @@
+import { utcText } from '../models/common'
 import type { StateUpdate } from '../schemas'
 
 /** A task instance row, as D1 returns it. */
@@ -329,9 +330,14 @@ export interface QueueRequest {
 }
 
 /** What a scheduler does: the dag (with its team) and dag run if new, and a queued task instance. */
-export const queueTaskInstance = (db: D1Database, ti: QueueRequest) => {
+export const queueTaskInstance = async (db: D1Database, ti: QueueRequest) => {
   const run = ti.dag_run ?? {}
-  const runAfter = run.run_after ?? new Date().toISOString()
+  // Stored as the API stores dates (a scheduler may write `…00Z` or an offset), before any write.
+  const date = (value: string | null | undefined) => (value ? utcText(value) : null)
+  const runAfter = date(run.run_after) ?? new Date().toISOString()
+  const logicalDate = date(run.logical_date)
+  const intervalStart = date(run.data_interval_start)
+  const intervalEnd = date(run.data_interval_end)
   return db.batch([
     db
       .prepare('INSERT INTO dags (dag_id, team) VALUES (?, ?) ON CONFLICT (dag_id) DO NOTHING')
@@ -346,9 +352,9 @@ export const queueTaskInstance = (db: D1Database, ti: QueueRequest) => {
         ti.dag_id,
         ti.run_id,
         runAfter,
-        run.logical_date ?? null,
-        run.data_interval_start ?? null,
-        run.data_interval_end ?? null,
+        logicalDate,
+        intervalStart,
+        intervalEnd,
         run.run_type ?? 'manual',
         run.conf ? JSON.stringify(run.conf) : null,
         runAfter,

@@ -66,12 +66,17 @@ describe('dates a scheduler queues', () => {
   it('are stored as the API stores them, so date filters match however they were written', async () => {
     const dag_id = `d-${crypto.randomUUID()}`
     // Without milliseconds, and with an offset: the same instants as …00.000Z and …22:00:00.000Z.
-    const dag_run = { logical_date: '2026-04-01T00:00:00Z', run_after: '2026-04-01T02:00:00+02:00' }
+    const dag_run = {
+      logical_date: '2026-04-01T00:00:00Z',
+      run_after: '2026-04-01T02:00:00+02:00',
+      partition_date: '2026-04-01T00:00:00Z',
+    }
     await queue({ dag_id, run_id: 'r1', dag_run })
     const day = '2026-04-01T00:00:00.000Z'
     expect((await send('GET', `/dag-runs/${dag_id}/r1`)).body).toMatchObject({
       logical_date: day,
       run_after: day,
+      partition_date: day,
     })
     expect((await send('GET', `/dag-runs/count?dag_id=${dag_id}&logical_dates=${day}`)).body).toBe(
       1,

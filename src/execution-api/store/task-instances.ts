@@ -44,6 +44,8 @@ export interface DagRunRow {
   conf: string | null
   triggering_user_name: string | null
   partition_key: string | null
+  /** UTC ISO 8601 text (migration 0004). */
+  partition_date: string | null
   note: string | null
   team_name: string | null
 }
@@ -326,6 +328,8 @@ export interface QueueRequest {
     data_interval_end?: string | null
     run_type?: string
     conf?: Record<string, unknown> | null
+    partition_key?: string | null
+    partition_date?: string | null
   }
 }
 
@@ -345,8 +349,9 @@ export const queueTaskInstance = async (db: D1Database, ti: QueueRequest) => {
     db
       .prepare(
         `INSERT INTO dag_runs (dag_id, run_id, run_after, logical_date, data_interval_start,
-           data_interval_end, run_type, conf, state, start_date)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (dag_id, run_id) DO NOTHING`,
+           data_interval_end, run_type, conf, partition_key, partition_date, state, start_date)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
+         ON CONFLICT (dag_id, run_id) DO NOTHING`,
       )
       .bind(
         ti.dag_id,
@@ -357,6 +362,8 @@ export const queueTaskInstance = async (db: D1Database, ti: QueueRequest) => {
         intervalEnd,
         run.run_type ?? 'manual',
         run.conf ? JSON.stringify(run.conf) : null,
+        run.partition_key ?? null,
+        date(run.partition_date),
         runAfter,
       ),
     db

@@ -10,12 +10,17 @@ const tsc = 'node_modules/.bin/tsc'
 const here = (path: string) => new URL(path, import.meta.url).pathname
 
 export default defineConfig({
-  // Tests import the package by name, as users and the README do.
+  // Tests import the package by name, as users and the README do: each entry point (package.json
+  // `exports`) is its source file. Exact matches, so that the root does not swallow its subpaths.
   resolve: {
-    alias: {
-      'hono-scoped-jwt/client': here('./src/client/index.ts'),
-      'hono-scoped-jwt': here('./src/index.ts'),
-    },
+    alias: [
+      ['hono-scoped-jwt/mint', './src/mint.ts'],
+      ['hono-scoped-jwt/airflow', './src/airflow.ts'],
+      ['hono-scoped-jwt/openapi', './src/openapi.ts'],
+      ['hono-scoped-jwt/zod', './src/zod.ts'],
+      ['hono-scoped-jwt/client', './src/client/index.ts'],
+      ['hono-scoped-jwt', './src/index.ts'],
+    ].map(([name, file]) => ({ find: new RegExp(`^${name}$`), replacement: here(file as string) })),
   },
   test: {
     projects: [

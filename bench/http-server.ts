@@ -9,8 +9,9 @@ import fastifyJwt from '@fastify/jwt'
 import { serve } from '@hono/node-server'
 import { auth } from 'express-oauth2-jwt-bearer'
 import Fastify from 'fastify'
-import { Hono } from 'hono'
-import { type Algorithm, defineRoute, jwtAuth, routeTable } from '../src/index'
+import { type Env, Hono } from 'hono'
+import { type TaskInstanceProfile, taskInstanceProfile } from '../src/airflow'
+import { type Algorithm, jwtAuth, routeBuilders, routeTable } from '../src/index'
 
 export interface HttpBenchConfig {
   alg: Algorithm
@@ -37,6 +38,8 @@ const { alg, audience, issuer } = config
 const path = '/execution/task-instances/:task_instance_id/state'
 const listening = (port: number) => console.log(`listening ${port}`)
 
+const { defineRoute } = routeBuilders<Env, TaskInstanceProfile>()
+
 const hono = (cache: boolean) => {
   const keys = config.secret
     ? { secret: config.secret }
@@ -49,7 +52,16 @@ const hono = (cache: boolean) => {
       scopes: ['token:execution', 'ti:self'],
       handler: (c) => c.text('ok'),
     }),
-    { auth: jwtAuth({ ...keys, algorithms: [alg], audience, issuer, cache }) },
+    {
+      auth: jwtAuth({
+        ...keys,
+        profile: taskInstanceProfile,
+        algorithms: [alg],
+        audience,
+        issuer,
+        cache,
+      }),
+    },
   ).mount(app)
   serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => listening(info.port))
 }

@@ -3,7 +3,9 @@
 // the ratios against the targets, then the cache's heap growth over 100,000 tokens.
 //   node bench/.bench-out/run.mjs [--quick] [--alg EdDSA]
 import { measure } from 'mitata'
-import { createIssuer, createVerifier, TokenCache } from '../src/index'
+import { taskInstanceProfile } from '../src/airflow'
+import { createVerifier, TokenCache } from '../src/index'
+import { createIssuer } from '../src/mint'
 import { median, report, spreadOf, type Timings } from './report'
 import { algorithms, type BenchAlg, scenariosFor } from './scenarios'
 
@@ -41,9 +43,14 @@ const timeAll = async (alg: BenchAlg): Promise<[Timings, Timings]> => {
 /** Heap after verifying distinct tokens through a default cache (10,000 entries). */
 const heapGrowth = async (count: number) => {
   const secret = 'bench-secret-'.padEnd(64, 'x')
-  const issuer = createIssuer({ secret })
+  const issuer = createIssuer({ secret, profile: taskInstanceProfile })
   const cache = new TokenCache()
-  const verify = createVerifier({ secret, algorithms: ['HS512'], cache })
+  const verify = createVerifier({
+    secret,
+    algorithms: ['HS512'],
+    cache,
+    profile: taskInstanceProfile,
+  })
   const sub = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'
   gc()
   const before = heapUsed()

@@ -9,9 +9,9 @@ import { HTTPException } from 'hono/http-exception'
 import { jwk as honoJwk } from 'hono/jwk'
 import { jwt } from 'hono/jwt'
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify } from 'jose'
+import { type TaskInstanceProfile, taskInstanceProfile } from '../src/airflow'
 import { checkToken, headerCache } from '../src/auth/token/gate'
 import {
-  createIssuer,
   createVerifier,
   defineGroup,
   defineRoute,
@@ -20,6 +20,8 @@ import {
   routeTable,
   type VerifyOptions,
 } from '../src/index'
+import { createIssuer } from '../src/mint'
+import { dpopScenario } from './dpop'
 
 export const algorithms = ['HS256', 'EdDSA', 'ES256', 'RS256'] as const
 export type BenchAlg = (typeof algorithms)[number]
@@ -91,7 +93,13 @@ export const keysFor = async (alg: BenchAlg) => {
 
 /** A token for the route's task instance, living an hour, with `aud` and `iss`. */
 export const tokenFor = async (alg: BenchAlg, keys: Awaited<ReturnType<typeof keysFor>>) =>
-  createIssuer({ ...keys.issuer, algorithm: alg, expirationTime: 3600, issuer: issuerName }).mint({
+  createIssuer({
+    ...keys.issuer,
+    profile: taskInstanceProfile,
+    algorithm: alg,
+    expirationTime: 3600,
+    issuer: issuerName,
+  }).mint({
     sub: tiId,
   })
 
@@ -165,8 +173,11 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
     a.patch(route, ok)
   })
 
-  const options = (extra: Partial<VerifyOptions> = {}): VerifyOptions => ({
+  const options = (
+    extra: Partial<VerifyOptions<TaskInstanceProfile>> = {},
+  ): VerifyOptions<TaskInstanceProfile> => ({
     ...keys.ours,
+    profile: taskInstanceProfile,
     algorithms: [alg],
     issuer: issuerName,
     ...extra,
@@ -183,7 +194,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
       { auth: jwtAuth(options()) },
     ).mount(a),
   )
-  const nestedTable = (auth: JwtAuth) => (a: Hono) =>
+  const nestedTable = (auth: JwtAuth<TaskInstanceProfile>) => (a: Hono) =>
     routeTable(
       defineGroup({
         path: '/execution',
@@ -234,6 +245,24 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
     types: new Set(['jwt']),
   }
 
+  const dpop = await dpopScenario({
+    alg,
+    route,
+    url: `http://bench${path}`,
+    ok,
+    options,
+    mint: (claims) =>
+      createIssuer({
+        ...keys.issuer,
+        algorithm: alg,
+        expirationTime: 3600,
+        issuer: issuerName,
+      }).mint({
+        sub: tiId,
+        claims,
+      }),
+  })
+
   const list: (Scenario | false | undefined)[] = [
     // Baselines: nothing verifies there, so a tampered token passes too.
     { name: 'bare route', run: bare.run },
@@ -250,6 +279,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
     { name: 'ours, single', ...single },
     { name: 'ours, nested', ...nested },
     { name: 'ours, nested + cache', ...cached },
+    { name: 'ours, DPoP', ...dpop },
     { name: 'subtle.verify', run: subtle(signature), tampered: subtle(badSignature) },
     {
       name: 'jose.jwtVerify',

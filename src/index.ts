@@ -1,3 +1,8 @@
+// The root entry: verification (`jwtAuth`), policy (`guard`), the route table, keys, errors and
+// the access-token profile. Neither zod nor jose is loaded from here: minting is
+// `hono-scoped-jwt/mint`, the Airflow profile `hono-scoped-jwt/airflow`, OpenAPI
+// `hono-scoped-jwt/openapi`. Re-exports only.
+export { type DpopChallenge, DpopError } from './auth/dpop-errors'
 export {
   AuthError,
   type AuthErrorCode,
@@ -6,6 +11,7 @@ export {
   ExpiredTokenError,
   InsufficientScopeError,
   InvalidTokenError,
+  IssuerNotAllowedError,
   KeysUnavailableError,
   MalformedHeaderError,
   MissingTokenError,
@@ -28,20 +34,7 @@ export {
   type RemoteKeySet,
   type RemoteKeySetOptions,
 } from './auth/keys/remote-keys'
-export {
-  createIssuer,
-  generateSigningJwk,
-  type Issuer,
-  type IssuerOptions,
-  type MintOptions,
-} from './auth/mint/issuer'
-export {
-  needsRefresh,
-  type RefreshOptions,
-  refreshedTokenHeader,
-  refreshThreshold,
-  tokenRefresh,
-} from './auth/mint/refresh'
+export { allowedIssuers } from './auth/policy/issuer-scopes'
 export {
   type AnyOfScopes,
   anyOf,
@@ -74,21 +67,7 @@ export type {
   TokenVariables,
 } from './auth/profile/profile'
 export type { StandardSchemaV1 } from './auth/profile/standard-schema'
-export {
-  type TaskInstanceProfile,
-  type TIToken,
-  type TokenType,
-  taskInstanceProfile,
-  tokenTypes,
-} from './auth/profile/task-instance'
-export { tiClaimsSchema } from './auth/profile/task-instance-schema'
 export { type WithClaims, withClaims } from './auth/profile/with-claims'
-export {
-  documentedScopes,
-  type OpenApiDocument,
-  type OpenApiOptions,
-  openApiDocument,
-} from './auth/table/openapi'
 export {
   defineGroup,
   defineRoute,
@@ -109,10 +88,29 @@ export {
   type TableRoute,
 } from './auth/table/table'
 export type { CheckTable, Mounted, TableSchema } from './auth/table/table-types'
-export { type ValidationIssue, validate, validationFailed } from './auth/table/validation'
+export { type ValidationIssue, validate } from './auth/table/validation'
 export { readBearer } from './auth/token/bearer'
 export { type TokenReader, type TokenSourceOptions, tokenReader } from './auth/token/source'
 export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
+export type {
+  DpopMode,
+  DpopNonces,
+  DpopOptions,
+  DpopSettings,
+} from './auth/verify/dpop'
+export { type HmacNoncesOptions, hmacNonces } from './auth/verify/dpop-nonces'
+export { jwkThumbprint } from './auth/verify/dpop-proof'
+export {
+  createIssuersVerifier,
+  currentIssuer,
+  type IssuerNameOf,
+  type IssuerOf,
+  type IssuersVerifier,
+  type IssuerVariables,
+  type TrustedIssuerOptions,
+  type TrustedIssuers,
+  type WithIssuers,
+} from './auth/verify/issuers'
 export {
   currentToken,
   type JwtAuth,
@@ -122,10 +120,13 @@ export {
   type TokenOf,
 } from './auth/verify/middleware'
 export {
+  MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './auth/verify/replay-store'
+export {
   createJwsVerifier,
   createVerifier,
-  defaultAudience,
-  defaultRealm,
   type SignatureOptions,
   type VerifiedJws,
   type Verifier,

@@ -1,17 +1,12 @@
 import { Hono } from 'hono'
-import {
-  createIssuer,
-  currentToken,
-  defineGroup,
-  defineRoute,
-  jwtAuth,
-  routeTable,
-} from 'hono-scoped-jwt'
+import { currentToken, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer } from 'hono-scoped-jwt/mint'
 import * as z from 'zod'
 
 export const makeApp = (privateJwk: string) => {
-  const auth = jwtAuth({ privateJwk, algorithms: ['EdDSA'] })
-  const issuer = createIssuer({ privateJwk })
+  const auth = jwtAuth({ profile: taskInstanceProfile, privateJwk, algorithms: ['EdDSA'] })
+  const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk })
 
   const taskInstances = defineGroup({
     path: '/task-instances/:task_instance_id',

@@ -1,7 +1,10 @@
 // The README's example is this repository's test/readme-example.ts, verbatim: tsc checks it, this runs it.
+
+import { accessTokenProfile } from 'hono-scoped-jwt'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import readme from '../README.md?raw'
-import { accessTokenProfile, createIssuer, generateSigningJwk } from '../src/index'
 import { makeApi } from './readme-api-example'
 import apiExample from './readme-api-example.ts?raw'
 import { makeApp } from './readme-example'
@@ -74,7 +77,10 @@ describe('README example', () => {
     const jwk = JSON.stringify(await generateSigningJwk())
     const app = makeApp(jwk)
     const id = crypto.randomUUID()
-    const workload = await createIssuer({ privateJwk: jwk }).mint({ sub: id, scope: 'workload' })
+    const workload = await createIssuer({ profile: taskInstanceProfile, privateJwk: jwk }).mint({
+      sub: id,
+      scope: 'workload',
+    })
     const headers = { authorization: `Bearer ${workload}`, 'content-type': 'application/json' }
     const heartbeat = await app.request(`/execution/task-instances/${id}/heartbeat`, {
       method: 'PUT',

@@ -1,9 +1,9 @@
 // Tokens for the local commands, minted exactly as the Worker mints them: its own reading of the
 // bindings (`loadConfig`) and the library's issuer. Bundled on demand by common.mjs.
 
+import type { TokenType } from '../airflow'
 import { type ExecutionBindings, loadConfig } from '../execution-api/config'
-import type { TokenType } from '../index'
-import { createIssuer } from '../index'
+import { createIssuer } from '../mint'
 
 export interface MintRequest {
   sub: string

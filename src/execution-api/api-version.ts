@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../index'
+import type { OpenApiDocument } from '../openapi'
 import { createEngine } from './versions/engine'
 import { airflowVersions } from './versions/index'
 import { documentVersionHeader, versionDocument } from './versions/openapi'

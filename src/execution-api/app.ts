@@ -1,15 +1,11 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import {
-  createIssuer,
-  type JwtAuth,
-  jwtAuth,
-  KeysUnavailableError,
-  type OpenApiDocument,
-  openApiDocument,
-  type RouteNode,
-  routeTable,
-} from '../index'
+// The library by its entry points, as a user's Worker imports it (`hono-scoped-jwt`, `…/mint`,
+// `…/openapi`): the repository checks that these entries suffice for the reference Worker.
+import { type TaskInstanceProfile, taskInstanceProfile } from '../airflow'
+import { type JwtAuth, jwtAuth, KeysUnavailableError, type RouteNode, routeTable } from '../index'
+import { createIssuer } from '../mint'
+import { type OpenApiDocument, openApiDocument } from '../openapi'
 import { newestApiVersion, versionEngine, versionedDocuments, withVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'
@@ -33,7 +29,7 @@ const realm = 'execution-api'
  * Stands in for token verification when no key is configured: every authenticated route answers
  * 503 and says in the log which binding is missing. The header is never read, so nothing runs open.
  */
-const keysMissing = (why: string): JwtAuth => {
+const keysMissing = (why: string): JwtAuth<TaskInstanceProfile> => {
   const authenticate = async (): Promise<never> => {
     console.error(`execution-api: ${why}`)
     throw new KeysUnavailableError(realm)
@@ -42,7 +38,7 @@ const keysMissing = (why: string): JwtAuth => {
     async () => {
       await authenticate()
     },
-    { authenticate, realm },
+    { authenticate, realm, profile: taskInstanceProfile },
   )
 }
 

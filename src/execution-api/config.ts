@@ -1,6 +1,8 @@
 import type { JWK } from 'jose'
-import type { Algorithm, IssuerOptions, VerifyOptions } from '../index'
-import { defaultAudience, publishedKeys } from '../index'
+import { defaultAudience, type TaskInstanceProfile, taskInstanceProfile } from '../airflow'
+import type { Algorithm, VerifyOptions } from '../index'
+import { publishedKeys } from '../index'
+import type { IssuerOptions } from '../mint'
 
 /** The Worker's bindings (contract §2). Secrets and vars arrive as strings, or not at all. */
 export interface ExecutionBindings {
@@ -26,9 +28,9 @@ export interface ExecutionBindings {
 /** What the bindings mean, checked once per isolate. */
 export interface ExecutionConfig {
   /** How tokens verify; `undefined` when no key is configured (authenticated routes answer 503). */
-  verify: VerifyOptions | undefined
+  verify: VerifyOptions<TaskInstanceProfile> | undefined
   /** How tokens are minted; `undefined` without a private key or secret (no exchange, no refresh). */
-  issuer: IssuerOptions | undefined
+  issuer: IssuerOptions<TaskInstanceProfile> | undefined
   /** Why there is no key, naming the bindings to set. */
   missingKey: string | undefined
   multiTeam: boolean
@@ -249,6 +251,7 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
   return {
     verify: hasKey
       ? {
+          profile: taskInstanceProfile,
           algorithms: [...algorithms],
           privateJwk: jwk?.text,
           ...(extraKeys.length ? { publicKeys: extraKeys } : {}),
@@ -263,6 +266,7 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
     issuer:
       jwk || secret
         ? {
+            profile: taskInstanceProfile,
             privateJwk: jwk?.text,
             ...(extraKeys.length ? { publicKeys: extraKeys } : {}),
             secret: jwk ? undefined : secret,

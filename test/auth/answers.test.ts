@@ -1,7 +1,10 @@
 // Every row of contract §3, through a mounted table.
+
 import { Hono } from 'hono'
+import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer } from 'hono-scoped-jwt/mint'
 import { describe, expect, it } from 'vitest'
-import { createIssuer, defineRoute, jwtAuth, routeTable } from '../../src/index'
 import { audience, bearer, claims, makeKeys, now, tiId } from './helpers'
 
 const keys = await makeKeys()
@@ -14,7 +17,12 @@ const route = defineRoute({
 })
 const appWith = (options: Partial<Parameters<typeof jwtAuth>[0]> = {}) =>
   routeTable(route, {
-    auth: jwtAuth({ algorithms: ['EdDSA'], publicKeys: [publicJwk], ...options }),
+    auth: jwtAuth({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      publicKeys: [publicJwk],
+      ...options,
+    }),
   }).mount(new Hono())
 const app = appWith()
 const challenge = 'Bearer realm="execution-api"'
@@ -182,7 +190,7 @@ describe('algorithms', () => {
       const k = await makeKeys(alg)
       const token = await k.issuer.mint({ sub: tiId })
       const verifying = routeTable(route, {
-        auth: jwtAuth({ algorithms: [alg], privateJwk: k.jwk }),
+        auth: jwtAuth({ profile: taskInstanceProfile, algorithms: [alg], privateJwk: k.jwk }),
       }).mount(new Hono())
       const res = await verifying.request('/x', bearer(token))
       expect(res.status).toBe(200)
@@ -192,27 +200,32 @@ describe('algorithms', () => {
 
   it('HS512 with a shared secret; shorter secrets are refused at creation', async () => {
     const secret = crypto.getRandomValues(new Uint8Array(64))
-    const token = await createIssuer({ secret }).mint({ sub: tiId })
-    const verifying = routeTable(route, { auth: jwtAuth({ algorithms: ['HS512'], secret }) }).mount(
-      new Hono(),
-    )
+    const token = await createIssuer({ profile: taskInstanceProfile, secret }).mint({ sub: tiId })
+    const verifying = routeTable(route, {
+      auth: jwtAuth({ profile: taskInstanceProfile, algorithms: ['HS512'], secret }),
+    }).mount(new Hono())
     expect((await verifying.request('/x', bearer(token))).status).toBe(200)
-    expect(() => jwtAuth({ algorithms: ['HS512'], secret: 'short' })).toThrow(
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['HS512'], secret: 'short' }),
+    ).toThrow('"secret" must be at least 64 bytes')
+    expect(() => createIssuer({ profile: taskInstanceProfile, secret: 'short' })).toThrow(
       '"secret" must be at least 64 bytes',
     )
-    expect(() => createIssuer({ secret: 'short' })).toThrow('"secret" must be at least 64 bytes')
   })
 
   it('an allow-list is required at creation', () => {
-    expect(() => jwtAuth({ algorithms: [], publicKeys: [publicJwk] })).toThrow(
-      '"algorithms" is required',
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: [], publicKeys: [publicJwk] }),
+    ).toThrow('"algorithms" is required')
+    expect(() => jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'] })).toThrow(
+      /is required/,
     )
-    expect(() => jwtAuth({ algorithms: ['EdDSA'] })).toThrow(/is required/)
   })
 
   it('minted tokens carry the contract claims and header', async () => {
     const { decodeJwt, decodeProtectedHeader } = await import('jose')
     const issuer = createIssuer({
+      profile: taskInstanceProfile,
       privateJwk: keys.jwk,
       issuer: 'https://airflow.example',
       audience: [audience, 'x'],

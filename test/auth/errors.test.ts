@@ -1,7 +1,9 @@
 // Errors are HTTPExceptions with stable codes: apps can branch on them in app.onError.
+
 import { Hono } from 'hono'
+import { AuthError, routeTable } from 'hono-scoped-jwt'
+import { defineRoute } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
-import { AuthError, defineRoute, routeTable } from '../../src/index'
 import { bearer, claims, countingAuth, makeKeys, tiId } from './helpers'
 
 const keys = await makeKeys()

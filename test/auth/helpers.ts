@@ -1,20 +1,23 @@
 // Keys and apps for the library's tests: keys are generated at test time, never checked in.
+
 import { Hono } from 'hono'
-import { importJWK, type JWK, SignJWT } from 'jose'
 import {
   type Algorithm,
-  createIssuer,
-  defineGroup,
-  defineRoute,
-  generateSigningJwk,
-  type Issuer,
   type JwtAuth,
   jwtAuth,
   type RouteNode,
   type RouteTableOptions,
   routeTable,
   type VerifyOptions,
-} from '../../src/index'
+} from 'hono-scoped-jwt'
+import {
+  defineGroup,
+  defineRoute,
+  type TaskInstanceProfile,
+  taskInstanceProfile,
+} from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk, type Issuer } from 'hono-scoped-jwt/mint'
+import { importJWK, type JWK, SignJWT } from 'jose'
 
 export const audience = 'urn:airflow.apache.org:task'
 export const tiId = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'
@@ -24,7 +27,7 @@ export const now = () => Math.floor(Date.now() / 1000)
 export interface TestKeys {
   jwk: JWK
   alg: Algorithm
-  issuer: Issuer
+  issuer: Issuer<TaskInstanceProfile>
   /** Signs arbitrary claims and header with the test key: for tokens the issuer would never mint. */
   sign: (claims: Record<string, unknown>, header?: Record<string, unknown>) => Promise<string>
 }
@@ -34,7 +37,7 @@ export const makeKeys = async (
 ): Promise<TestKeys> => {
   const jwk = await generateSigningJwk(alg)
   const privateKey = await importJWK(jwk, alg)
-  const issuer = createIssuer({ privateJwk: jwk })
+  const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
   const sign = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) =>
     new SignJWT(claims).setProtectedHeader({ alg, kid: jwk.kid, ...header }).sign(privateKey)
   return { jwk, alg, issuer, sign }
@@ -49,10 +52,14 @@ export const claims = (overrides: Record<string, unknown> = {}, age = 0, lifetim
 export const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
 
 /** An auth middleware on the test key that counts how many times a key was looked up. */
-export const countingAuth = (keys: TestKeys, options: Partial<VerifyOptions> = {}) => {
+export const countingAuth = (
+  keys: TestKeys,
+  options: Partial<VerifyOptions<TaskInstanceProfile>> = {},
+) => {
   const key = importJWK({ ...keys.jwk, d: undefined }, keys.alg)
   const counter = { verifications: 0 }
-  const auth: JwtAuth = jwtAuth({
+  const auth: JwtAuth<TaskInstanceProfile> = jwtAuth({
+    profile: taskInstanceProfile,
     algorithms: [keys.alg],
     getKey: async () => {
       counter.verifications++
@@ -95,5 +102,7 @@ export const seedTable = () =>
     ],
   })
 
-export const mountApp = <N extends RouteNode>(table: N, options: RouteTableOptions) =>
-  routeTable(table, options as RouteTableOptions & never).mount(new Hono())
+export const mountApp = <N extends RouteNode>(
+  table: N,
+  options: RouteTableOptions<TaskInstanceProfile>,
+) => routeTable(table, options as RouteTableOptions & never).mount(new Hono())

@@ -1,7 +1,9 @@
 // One verification per request, however many layers ask; none shared between requests.
+
 import { Hono } from 'hono'
+import { routeTable } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
-import { defineGroup, defineRoute, routeTable } from '../../src/index'
 import { bearer, claims, countingAuth, makeKeys, tiId } from './helpers'
 
 const keys = await makeKeys()

@@ -1,5 +1,6 @@
+import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
-import { defineGroup, defineRoute, jwtAuth, routeTable } from '../../src/index'
 import {
   bearer,
   claims,
@@ -145,7 +146,11 @@ describe('custom scopes', () => {
   it('a registered checker decides, after verification, with the verified token', async () => {
     const admins = new Set([tiId])
     const app = routeTable(table, {
-      auth: jwtAuth({ algorithms: ['EdDSA'], publicKeys: [{ ...keys.jwk, d: undefined }] }),
+      auth: jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['EdDSA'],
+        publicKeys: [{ ...keys.jwk, d: undefined }],
+      }),
       checkers: { 'team:admin': (_c, token) => admins.has(token.sub) },
     }).mount(new (await import('hono')).Hono())
     expect((await app.request('/admin', bearer(execution))).status).toBe(200)

@@ -1,7 +1,8 @@
 // Contract §5: near-expiry refresh and the /run exchange, from the claims verified for the request.
+
+import { refreshThreshold } from 'hono-scoped-jwt/mint'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { refreshThreshold } from '../../src/index'
 import { bearer, claims, countingAuth, makeKeys, mountApp, seedTable, tiId } from './helpers'
 
 const keys = await makeKeys()

@@ -1,10 +1,12 @@
 // What the table answers before a handler sees a request: bodies over the route's limit (413), a
 // method the path does not serve (405 with Allow), a JSON route without a JSON Content-Type (415),
 // and the tables it refuses to build (exchange without an issuer, a bad bodyLimit).
+
 import { Hono } from 'hono'
+import { routeTable } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { defineGroup, defineRoute, routeTable } from '../../src/index'
 import { bearer, claims, countingAuth, makeKeys, seedTable } from './helpers'
 
 const keys = await makeKeys()

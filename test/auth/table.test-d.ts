@@ -1,10 +1,16 @@
 import { Hono } from 'hono'
 import { hc } from 'hono/client'
+import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import type { TIToken } from 'hono-scoped-jwt/airflow'
+import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { describe, expectTypeOf, test } from 'vitest'
 import { z } from 'zod'
-import { defineGroup, defineRoute, jwtAuth, routeTable, type TIToken } from '../../src/index'
 
-const auth = jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'] })
+const auth = jwtAuth({
+  profile: taskInstanceProfile,
+  secret: 'x'.repeat(64),
+  algorithms: ['HS512'],
+})
 
 const run = defineRoute({
   method: 'patch',

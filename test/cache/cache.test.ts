@@ -1,21 +1,22 @@
 // The opt-in verified-token cache: bounds (entries, life), re-checks on hit, rotation, and that
 // failures are never remembered. Verifications are counted through a `getKey` that counts lookups.
+
 import { Hono } from 'hono'
-import { importJWK, type JWK, SignJWT } from 'jose'
-import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   createVerifier,
-  defineRoute,
   ExpiredTokenError,
-  generateSigningJwk,
   InvalidTokenError,
   jwtAuth,
   type KeySetEvents,
   routeTable,
-  type TIToken,
   TokenCache,
   type VerifyOptions,
-} from '../../src/index'
+} from 'hono-scoped-jwt'
+import type { TIToken } from 'hono-scoped-jwt/airflow'
+import { defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { generateSigningJwk } from 'hono-scoped-jwt/mint'
+import { importJWK, type JWK, SignJWT } from 'jose'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
 const audience = 'urn:airflow.apache.org:task'
 const sub = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b'
@@ -58,6 +59,7 @@ const countingKeys = (key: CryptoKey) => {
 const verifierWith = (options: Partial<VerifyOptions> = {}) => {
   const keys = countingKeys(first.publicKey)
   const verify = createVerifier({
+    profile: taskInstanceProfile,
     algorithms: ['EdDSA'],
     getKey: keys.getKey,
     cache: true,
@@ -134,7 +136,7 @@ describe('TokenCache', () => {
   })
 })
 
-describe('createVerifier({ cache })', () => {
+describe('createVerifier({ profile: taskInstanceProfile, cache })', () => {
   it('verifies a token once, then serves it from the cache', async () => {
     const { verify, state } = verifierWith()
     const token = await first.sign()
@@ -211,11 +213,16 @@ describe('createVerifier({ cache })', () => {
   })
 })
 
-describe('jwtAuth({ cache }) in an app', () => {
+describe('jwtAuth({ profile: taskInstanceProfile, cache }) in an app', () => {
   it('answers every request, verifying a repeated token once', async () => {
     const { getKey, state } = countingKeys(first.publicKey)
     const route = defineRoute({ method: 'get', path: '/x', handler: (c) => c.json(c.var.tiToken) })
-    const auth = jwtAuth({ algorithms: ['EdDSA'], getKey, cache: { maxEntries: 10 } })
+    const auth = jwtAuth({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      getKey,
+      cache: { maxEntries: 10 },
+    })
     const app = routeTable(route, { auth }).mount(new Hono())
     const token = await first.sign()
     const headers = { authorization: `Bearer ${token}` }

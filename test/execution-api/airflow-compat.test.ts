@@ -1,4 +1,6 @@
 import { SELF } from 'cloudflare:test'
+import { createVerifier } from 'hono-scoped-jwt'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import {
   decodeJwt,
   decodeProtectedHeader,
@@ -10,7 +12,6 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
 import { ConfigError, loadConfig } from '../../src/execution-api/config'
-import { createVerifier } from '../../src/index'
 import { bindings, call, queue, runBody, tiPath } from './helpers'
 
 // What a stock Airflow sends and mints, against the Worker: its API version header, and tokens
@@ -116,17 +117,25 @@ describe('tokens minted the way Airflow mints them', () => {
     const pair = await generateKeyPair('RS512', { modulusLength: 2048, extractable: true })
     const { kty, n, e } = await exportJWK(pair.publicKey)
     const jwk: JWK = { kty, n, e, kid: 'k' }
-    const verify = createVerifier({ publicKeys: [jwk], algorithms: ['RS512', 'EdDSA'] })
+    const verify = createVerifier({
+      profile: taskInstanceProfile,
+      publicKeys: [jwk],
+      algorithms: ['RS512', 'EdDSA'],
+    })
     const sub = crypto.randomUUID()
     expect(
       (await verify(await airflowToken(pair.privateKey, 'RS512', sub, { kid: 'k' }))).sub,
     ).toBe(sub)
-    expect(() => createVerifier({ publicKeys: [jwk], algorithms: ['RS256', 'RS512'] })).toThrow(
-      /fits several allowed algorithms \(RS256, RS512\)/,
-    )
-    expect(() => createVerifier({ publicKeys: [jwk], algorithms: ['EdDSA'] })).toThrow(
-      /fits no allowed algorithm/,
-    )
+    expect(() =>
+      createVerifier({
+        profile: taskInstanceProfile,
+        publicKeys: [jwk],
+        algorithms: ['RS256', 'RS512'],
+      }),
+    ).toThrow(/fits several allowed algorithms \(RS256, RS512\)/)
+    expect(() =>
+      createVerifier({ profile: taskInstanceProfile, publicKeys: [jwk], algorithms: ['EdDSA'] }),
+    ).toThrow(/fits no allowed algorithm/)
   })
 })
 

@@ -1,8 +1,14 @@
 import { env } from 'cloudflare:workers'
+import { type TaskInstanceProfile, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import {
+  createIssuer,
+  generateSigningJwk,
+  type Issuer,
+  type MintOptions,
+} from 'hono-scoped-jwt/mint'
 import { createApp } from '../../src/execution-api/app'
 import type { ExecutionBindings } from '../../src/execution-api/config'
 import { type QueueRequest, queueTaskInstance } from '../../src/execution-api/store/task-instances'
-import { createIssuer, generateSigningJwk, type Issuer, type MintOptions } from '../../src/index'
 
 /** A signing key made at test time, shared by the files of one worker. */
 export const jwk = await generateSigningJwk('EdDSA')
@@ -18,7 +24,10 @@ export const bindings = (overrides: Partial<ExecutionBindings> = {}): ExecutionB
 export const setup = (overrides: Partial<ExecutionBindings> = {}) => {
   const testEnv = bindings(overrides)
   const app = createApp(testEnv)
-  const issuer: Issuer = createIssuer({ privateJwk: testEnv.JWT_PRIVATE_JWK })
+  const issuer: Issuer<TaskInstanceProfile> = createIssuer({
+    profile: taskInstanceProfile,
+    privateJwk: testEnv.JWT_PRIVATE_JWK,
+  })
   const request = (path: string, init: RequestInit = {}) =>
     app.request(`http://localhost${path}`, init, testEnv)
   return { app, env: testEnv, issuer, request }
@@ -49,8 +58,11 @@ export const queue = async (overrides: Partial<QueueRequest> = {}) => {
 }
 
 /** Mints a token for a task instance. */
-export const tokenFor = (issuer: Issuer, sub: string, options: Partial<MintOptions> = {}) =>
-  issuer.mint({ sub, ...options })
+export const tokenFor = (
+  issuer: Issuer<TaskInstanceProfile>,
+  sub: string,
+  options: Partial<MintOptions<TaskInstanceProfile>> = {},
+) => issuer.mint({ sub, ...options })
 
 export const runBody = (hostname = 'worker-1', pid = 4242) => ({
   state: 'running',

@@ -1,5 +1,5 @@
+import { documentedScopes } from 'hono-scoped-jwt/openapi'
 import { describe, expect, it } from 'vitest'
-import { documentedScopes } from '../../src/index'
 import { setup } from './helpers'
 
 const { app, request } = setup()

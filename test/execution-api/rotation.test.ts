@@ -1,10 +1,12 @@
 import { env } from 'cloudflare:workers'
 import { Hono } from 'hono'
+import { jwtAuth, publishedKeys } from 'hono-scoped-jwt'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import type { JWK } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
 import { ConfigError, type ExecutionBindings, loadConfig } from '../../src/execution-api/config'
-import { createIssuer, generateSigningJwk, jwtAuth, publishedKeys } from '../../src/index'
 
 // Key rotation through the Worker's bindings (README "Rotating keys"): several keys published, one
 // signing, the verifier trusting exactly the published set; the previous shared secret's window.
@@ -31,7 +33,10 @@ const worker = (overrides: Partial<ExecutionBindings>) => {
 }
 
 const signedBy = (jwk: JWK, expiresIn?: number) =>
-  createIssuer({ privateJwk: jwk }).mint({ sub: crypto.randomUUID(), expiresIn })
+  createIssuer({ profile: taskInstanceProfile, privateJwk: jwk }).mint({
+    sub: crypto.randomUUID(),
+    expiresIn,
+  })
 
 // 404: the token verified and the handler ran (no such variable); 401: it did not verify.
 const statusWith = async (w: ReturnType<typeof worker>, token: string) =>
@@ -157,6 +162,7 @@ describe('a service verifying through jwksUrl', () => {
     let live = worker({ JWT_PRIVATE_JWK: JSON.stringify(current) })
     let fetches = 0
     const auth = jwtAuth({
+      profile: taskInstanceProfile,
       jwksUrl: 'https://issuer.test/execution/.well-known/jwks.json',
       algorithms: ['EdDSA', 'ES256'],
       remoteKeySet: { cooldownDuration: 100, cacheMaxAge: 60_000 },
@@ -187,7 +193,10 @@ describe('shared-secret rotation (JWT_PREVIOUS_SECRET)', () => {
   const secretA = 'a'.repeat(32) + crypto.randomUUID() + crypto.randomUUID()
   const secretB = 'b'.repeat(32) + crypto.randomUUID() + crypto.randomUUID()
   const signedWith = (secret: string, expiresIn?: number) =>
-    createIssuer({ secret }).mint({ sub: crypto.randomUUID(), expiresIn })
+    createIssuer({ profile: taskInstanceProfile, secret }).mint({
+      sub: crypto.randomUUID(),
+      expiresIn,
+    })
   const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString()
 
   it('verifies tokens of the previous secret until JWT_PREVIOUS_SECRET_UNTIL, then no more', async () => {
@@ -269,7 +278,11 @@ describe('shared-secret rotation (JWT_PREVIOUS_SECRET)', () => {
 
 describe('issuer and published keys (library)', () => {
   it('publishes publicKeys beside the signing key and signs with the private key only', async () => {
-    const issuer = createIssuer({ privateJwk: current, publicKeys: [publicHalf(next)] })
+    const issuer = createIssuer({
+      profile: taskInstanceProfile,
+      privateJwk: current,
+      publicKeys: [publicHalf(next)],
+    })
     const { keys } = await issuer.jwks()
     expect(keys.map((k) => k.kid)).toEqual([current.kid, next.kid])
     const token = await issuer.mint({ sub: crypto.randomUUID() })
@@ -285,14 +298,22 @@ describe('issuer and published keys (library)', () => {
       /another key/,
     ],
   ])('refuses %s in publicKeys', (_, keys, message) => {
-    expect(() => createIssuer({ privateJwk: current, publicKeys: keys() as JWK[] })).toThrow(
-      message,
-    )
+    expect(() =>
+      createIssuer({
+        profile: taskInstanceProfile,
+        privateJwk: current,
+        publicKeys: keys() as JWK[],
+      }),
+    ).toThrow(message)
   })
 
   it('refuses publicKeys beside a shared secret: nothing is published then', () => {
-    expect(() => createIssuer({ secret: 'x'.repeat(64), publicKeys: [publicHalf(next)] })).toThrow(
-      /needs a "privateJwk"/,
-    )
+    expect(() =>
+      createIssuer({
+        profile: taskInstanceProfile,
+        secret: 'x'.repeat(64),
+        publicKeys: [publicHalf(next)],
+      }),
+    ).toThrow(/needs a "privateJwk"/)
   })
 })

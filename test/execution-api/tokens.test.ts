@@ -1,6 +1,7 @@
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { decodeJwt } from 'jose'
 import { describe, expect, it, vi } from 'vitest'
-import { createIssuer, generateSigningJwk } from '../../src/index'
 import { call, queue, runBody, running, setup, tiPath, tokenFor } from './helpers'
 
 const ctx = setup()
@@ -132,7 +133,10 @@ describe('authentication answers', () => {
   })
 
   it('401 for a token signed by another key, expired detail for an expired one', async () => {
-    const stranger = createIssuer({ privateJwk: await generateSigningJwk() })
+    const stranger = createIssuer({
+      profile: taskInstanceProfile,
+      privateJwk: await generateSigningJwk(),
+    })
     const id = await queue()
     const foreign = await tokenFor(stranger, id)
     const res = await request('/execution/variables/v', call(foreign, 'GET'))

@@ -1,10 +1,11 @@
 import { SELF } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
 import { ConfigError, loadConfig } from '../../src/execution-api/config'
 import worker, { appFor } from '../../src/execution-api/worker'
-import { generateSigningJwk } from '../../src/index'
 import { bindings, call, queue, runBody, tiPath } from './helpers'
 
 afterEach(() => vi.restoreAllMocks())
@@ -106,8 +107,9 @@ describe('keys and settings from bindings', () => {
     expect(keys[0]).not.toHaveProperty('d')
 
     const id = await queue()
-    const { createIssuer } = await import('../../src/index')
+    const { createIssuer } = await import('hono-scoped-jwt/mint')
     const issuer = createIssuer({
+      profile: taskInstanceProfile,
       privateJwk: testEnv.JWT_PRIVATE_JWK,
       audience: 'second',
       issuer: 'https://scheduler',

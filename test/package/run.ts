@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { runToEnd, start } from '../conformance/processes.ts'
+import { commandChecks, entryChecks } from './entries.ts'
 import { checkGraph, problemsIn } from './neutral.ts'
 import * as scratch from './scratch.ts'
 
@@ -64,6 +65,13 @@ const packages = new Set([
   ...Object.keys(pkg.peerDependencies ?? {}),
 ])
 
+// The library's entry points (package.json `exports`), as sources; the command (`bin`) runs on
+// Node and is not part of the library.
+const entryPoints = Object.keys(pkg.exports).filter((k) => k !== './package.json')
+const libraryEntries = entryPoints.map((k) =>
+  k === '.' ? 'src/index.ts' : k === './client' ? 'src/client/index.ts' : `src/${k.slice(2)}.ts`,
+)
+
 const flagged = [
   "import { readFile } from 'node:fs/promises'",
   "import crypto from 'crypto'",
@@ -90,7 +98,7 @@ const clean = [
 ]
 
 await check('neutral', async () => {
-  const { files, problems } = checkGraph(root, ['src/index.ts', 'src/client/index.ts'], packages)
+  const { files, problems } = checkGraph(root, libraryEntries, packages)
   console.log(`  ${files.length} library files checked for runtime-specific imports and globals`)
   return [
     ok(
@@ -149,10 +157,11 @@ try {
     const required = [
       'LICENSE',
       'README.md',
-      'dist/index.js',
-      'dist/index.d.ts',
-      'dist/client/index.js',
-      'dist/client/index.d.ts',
+      ...libraryEntries.flatMap((f) => {
+        const base = f.replace(/^src\//, 'dist/').replace(/\.ts$/, '')
+        return [`${base}.js`, `${base}.d.ts`]
+      }),
+      pkg.bin['hono-scoped-jwt'].replace(/^\.\//, ''),
     ]
     const exportsField = pkg.exports ?? {}
     return [
@@ -167,8 +176,15 @@ try {
         required.join(),
       ),
       ok(
-        'exports . and ./client with types',
-        ['.', './client'].every((k) => exportsField[k]?.types && exportsField[k]?.default),
+        'exports every entry point with types',
+        ['.', './mint', './airflow', './openapi', './zod', './client'].every(
+          (k) => exportsField[k]?.types && exportsField[k]?.default,
+        ),
+        JSON.stringify(exportsField),
+      ),
+      ok(
+        'one module per source file, not a bundle',
+        files.includes('dist/auth/verify/verify.js') && files.includes('dist/auth/mint/issuer.js'),
       ),
       ok('sideEffects is false', pkg.sideEffects === false),
       ok(
@@ -209,6 +225,11 @@ try {
     await runToEnd(bin('tsc'), ['-p', 'tsconfig.json'], env, app)
     return [ok('installed from the tarball; types resolve under nodenext', true)]
   })
+
+  await check('entries', () =>
+    entryChecks(app, env, bin('node'), join(root, 'node_modules', 'zod'), entryPoints),
+  )
+  await check('command', () => commandChecks(app, env))
 
   const resultOf = (out: string) => {
     const line = out.split('\n').find((l) => l.includes('RESULT '))

@@ -4,14 +4,9 @@
 
 /** Runs in Node, Bun, Deno and workerd; requests go to `app.request`, no server needed. */
 export const checkModule = `import { Hono } from 'hono'
-import {
-  createIssuer,
-  defineGroup,
-  defineRoute,
-  generateSigningJwk,
-  jwtAuth,
-  routeTable,
-} from 'hono-scoped-jwt'
+import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, taskInstanceProfile as profile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { createTaskClient } from 'hono-scoped-jwt/client'
 
 const claimsOf = (token) =>
@@ -21,8 +16,8 @@ export const check = async () => {
   const results = []
   const expect = (name, ok, detail) => results.push({ name, ok: Boolean(ok), detail: ok ? '' : String(detail) })
   const privateJwk = JSON.stringify(await generateSigningJwk())
-  const auth = jwtAuth({ privateJwk, algorithms: ['EdDSA'] })
-  const issuer = createIssuer({ privateJwk })
+  const auth = jwtAuth({ privateJwk, algorithms: ['EdDSA'], profile })
+  const issuer = createIssuer({ privateJwk, profile })
   const table = routeTable(
     defineGroup({
       path: '/task-instances/:task_instance_id',
@@ -99,13 +94,15 @@ const worker :Workerd.Worker = (
 
 /** Type-checked with \`module: nodenext\`: the published .d.ts files resolve as a Node project sees them. */
 export const typesModule = `import { Hono } from 'hono'
-import { createIssuer, defineGroup, defineRoute, jwtAuth, routeTable, type TokenType } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { createIssuer } from 'hono-scoped-jwt/mint'
+import { type TokenType } from 'hono-scoped-jwt/airflow'
 import { createTaskClient, type TaskClientOptions } from 'hono-scoped-jwt/client'
 
 const types: TokenType[] = ['execution', 'workload']
 const options: TaskClientOptions = { token: 'x' }
 const issuer = createIssuer({ secret: 'x'.repeat(64) })
-const auth = jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'] })
+const auth = jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'], audience: 'api' })
 const route = defineRoute({ method: 'get', path: '/x', handler: (c) => c.json({ ok: true }) })
 const app = routeTable(defineGroup({ path: '/api', routes: [route] }), { auth, issuer }).mount(new Hono())
 const client = createTaskClient<typeof app>('http://localhost', options)

@@ -1,18 +1,13 @@
 // The access token profile policed per route: required scopes through nested groups, token types
 // with a relaxed child, ownership by a path parameter, anyOf, checkers, cookies and other headers.
+
 import { Hono } from 'hono'
+import { accessTokenProfile, anyOf, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { importJWK, SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import {
-  accessTokenProfile,
-  anyOf,
-  createIssuer,
-  generateSigningJwk,
-  jwtAuth,
-  routeBuilders,
-  routeTable,
-} from '../../src/index'
 
 const now = () => Math.floor(Date.now() / 1000)
 const audience = 'https://api.example.com'
@@ -197,7 +192,7 @@ describe('ownership', () => {
   })
 
   it('a self: scope whose parameter the path lacks fails when the table is built', () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({
       method: 'get',
@@ -235,7 +230,7 @@ describe('anyOf and checkers', () => {
   })
 
   it('checkers are looked up as own properties, or in a Map', async () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({
       method: 'get',
@@ -269,7 +264,7 @@ describe('scope matching', () => {
   })
 
   it('under the task profile, a scope named like an Object.prototype member needs its checker', () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'] })
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile: taskInstanceProfile })
     const { defineRoute } = routeBuilders(auth)
     for (const scope of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       const route = defineRoute({
@@ -326,9 +321,9 @@ describe('where the token comes from', () => {
   })
 
   it('bad source options throw when the middleware is created', () => {
-    expect(() => jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'], cookie: 'a b' })).toThrow(
-      '"cookie" must be a cookie name',
-    )
+    expect(() =>
+      jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'], audience, cookie: 'a b' }),
+    ).toThrow('"cookie" must be a cookie name')
   })
 })
 
@@ -351,10 +346,11 @@ describe('claims the access profile refuses', () => {
     expect(await res.json()).toEqual({ detail: 'Invalid auth token' })
   })
 
-  it('aud is not checked unless configured; iat and nbf are when present', async () => {
+  it('aud is not checked with audience: false; iat and nbf are when present', async () => {
     const auth = jwtAuth({
       privateJwk: jwk,
       algorithms: ['EdDSA'],
+      audience: false,
       profile: accessTokenProfile(),
     })
     const app = new Hono().get('/me', auth, (c) => c.json({ sub: c.var.token.sub }))
@@ -387,7 +383,8 @@ describe('minting access tokens', () => {
   it('refuses to mint what the profile would refuse', async () => {
     const issuer = createIssuer({ privateJwk: jwk, profile })
     await expect(issuer.mint({ sub: '' })).rejects.toThrow('Refusing to mint')
-    await expect(createIssuer({ privateJwk: jwk }).mint({ sub: 'not-a-uuid' })).rejects.toThrow(
+    const taskIssuer = createIssuer({ privateJwk: jwk, profile: taskInstanceProfile })
+    await expect(taskIssuer.mint({ sub: 'not-a-uuid' })).rejects.toThrow(
       'Refusing to mint: The token\'s "sub" claim is not a UUID',
     )
   })
@@ -424,10 +421,11 @@ describe('refresh under the access profile', () => {
   })
 
   it('an issuer of another profile than the auth is refused when the table is built', () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({ method: 'get', path: '/x', handler: (c) => c.text('') })
-    expect(() => routeTable(route, { auth, issuer: createIssuer({ privateJwk: jwk }) })).toThrow(
+    const issuer = createIssuer({ privateJwk: jwk, profile: taskInstanceProfile })
+    expect(() => routeTable(route, { auth, issuer })).toThrow(
       '"issuer" mints task-instance tokens, "auth" verifies access-token',
     )
   })

@@ -3,16 +3,16 @@
 import { createSigner } from 'fast-jwt'
 import { Hono } from 'hono'
 import { sign as honoSign } from 'hono/jwt'
-import jsonwebtoken from 'jsonwebtoken'
-import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import {
   accessTokenProfile,
   defineGroup,
   jwtAuth,
   routeBuilders,
   routeTable,
-} from '../../src/index'
+} from 'hono-scoped-jwt'
+import jsonwebtoken from 'jsonwebtoken'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 
 const now = () => Math.floor(Date.now() / 1000)
 
@@ -58,7 +58,12 @@ describe('tokens from other libraries', () => {
   it("hono/jwt's sign (HS256, {sub, exp})", async () => {
     const secret = 'a-hono-jwt-secret-of-at-least-32-bytes!!'
     const token = await honoSign({ sub: 'alice', exp: now() + 60 }, secret, 'HS256')
-    const auth = jwtAuth({ secret, algorithms: ['HS256'], profile: accessTokenProfile() })
+    const auth = jwtAuth({
+      secret,
+      algorithms: ['HS256'],
+      audience: false,
+      profile: accessTokenProfile(),
+    })
     const res = await whoami(auth).request('/me', {
       headers: { authorization: `Bearer ${token}` },
     })

@@ -1,16 +1,19 @@
-import { Hono } from 'hono'
-import { describe, expectTypeOf, test } from 'vitest'
-import { z } from 'zod'
+import { type Env, Hono } from 'hono'
 import {
   accessTokenProfile,
   currentToken,
   jwtAuth,
   routeBuilders,
   routeTable,
+  withClaims,
+} from 'hono-scoped-jwt'
+import {
+  type TaskInstanceProfile,
   type TIToken,
   taskInstanceProfile,
-  withClaims,
-} from '../../src/index'
+} from 'hono-scoped-jwt/airflow'
+import { describe, expectTypeOf, test } from 'vitest'
+import { z } from 'zod'
 
 const profile = accessTokenProfile({
   claims: z.object({ org: z.string(), roles: z.array(z.string()) }),
@@ -69,7 +72,7 @@ describe('typed claims from the schema', () => {
   })
 
   test('the task instance profile keeps TIToken on c.var.tiToken', () => {
-    const ti = routeBuilders()
+    const ti = routeBuilders<Env, TaskInstanceProfile>()
     ti.defineRoute({
       method: 'get',
       path: '/x',

@@ -383,7 +383,11 @@ const rotationUnderLoad = async (
     secrets,
     () => load?.load.requests ?? 0,
   )
-  const scheduler = lib.createIssuer({ privateJwk: initial, expirationTime: lifetime })
+  const scheduler = lib.createIssuer({
+    profile: lib.taskInstanceProfile,
+    privateJwk: initial,
+    expirationTime: lifetime,
+  })
   const mint = () => scheduler.mint({ sub: crypto.randomUUID() })
   // A token of the first key that outlives the rotation: what a leak or a forgotten runner holds.
   const longLived = await scheduler.mint({ sub: crypto.randomUUID(), expiresIn: 300 })
@@ -489,7 +493,9 @@ const emergencyAndSecret = async (lib: Lib): Promise<Check[]> => {
   let a = await nodeIssuer(lib, 'emergency', secrets)
   let control = await controlServer(() => a, secrets)
   try {
-    const token = await lib.createIssuer({ privateJwk: leaked }).mint({ sub: crypto.randomUUID() })
+    const token = await lib
+      .createIssuer({ profile: lib.taskInstanceProfile, privateJwk: leaked })
+      .mint({ sub: crypto.randomUUID() })
     const ok = (await fetch(`${a.url}/execution/variables/none`, bearer(token))).status === 404
     await runBlock('rotation-emergency', [], {
       HOME: home,
@@ -515,16 +521,20 @@ const emergencyAndSecret = async (lib: Lib): Promise<Check[]> => {
   a = await nodeIssuer(lib, 'secret', secrets)
   control = await controlServer(() => a, secrets)
   try {
-    const token = await lib.createIssuer({ secret: old, expirationTime: lifetime }).mint({
-      sub: crypto.randomUUID(),
-    })
+    const token = await lib
+      .createIssuer({ profile: lib.taskInstanceProfile, secret: old, expirationTime: lifetime })
+      .mint({
+        sub: crypto.randomUUID(),
+      })
     await runBlock('rotation-secret', [], { HOME: home, ROTATION_CONTROL_URL: control.url })
     const fresh = readFileSync(join(home, 'jwt-secret'), 'utf8')
     const res = await fetch(`${a.url}/execution/variables/none`, bearer(token))
     const refreshed = res.headers.get('refreshed-api-token') ?? ''
     const verify = (secret: string) =>
       lib
-        .createVerifier({ secret, algorithms: ['HS512'] })(refreshed)
+        .createVerifier({ profile: lib.taskInstanceProfile, secret, algorithms: ['HS512'] })(
+          refreshed,
+        )
         .then(
           () => true,
           () => false,

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { taskInstanceProfile } from '../../src/airflow'
 import { currentToken, jwtAuth } from '../../src/index'
 
 // Another service that trusts the Execution API's tokens through its key set (`jwksUrl`): the
@@ -12,6 +13,7 @@ export interface VerifierSettings {
 
 export const verifierApp = ({ jwksUrl, cooldownMs, maxAgeMs }: VerifierSettings) => {
   const auth = jwtAuth({
+    profile: taskInstanceProfile,
     jwksUrl,
     algorithms: ['EdDSA', 'ES256', 'RS256', 'PS256'],
     leeway: 1,

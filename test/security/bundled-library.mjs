@@ -1,9 +1,14 @@
-// The library as the loopback tests load it in Node: src/index.ts bundled by esbuild for a neutral
-// platform (the same source and Web APIs that workerd runs), imported from memory.
+// The library as the loopback tests load it in Node: its root and Airflow entries (src/index.ts,
+// src/airflow.ts) bundled by esbuild for a neutral platform (the same source and Web APIs that
+// workerd runs), imported from memory.
 import { build } from 'esbuild'
 
 const { outputFiles } = await build({
-  entryPoints: [new URL('../../src/index.ts', import.meta.url).pathname],
+  stdin: {
+    contents: "export * from './index.ts'\nexport * from './airflow.ts'\n",
+    resolveDir: new URL('../../src', import.meta.url).pathname,
+    loader: 'ts',
+  },
   bundle: true,
   format: 'esm',
   platform: 'neutral',

@@ -18,7 +18,7 @@ const signer = async () => {
   const { x, kty, crv } = await crypto.subtle.exportKey('jwk', publicKey)
   const kid = crypto.randomUUID()
   const sign = (claims) =>
-    new SignJWT({ sub: 'alice', ...claims })
+    new SignJWT({ sub: 'alice', aud: 'https://api.example.com', ...claims })
       .setProtectedHeader({ alg: 'EdDSA', kid })
       .setIssuedAt()
       .setExpirationTime('5m')
@@ -68,6 +68,7 @@ const verifierFor = (issuer) =>
   lib.createVerifier({
     algorithms: ['EdDSA'],
     openIdIssuer: issuer,
+    audience: 'https://api.example.com',
     remoteKeySet: timings,
     profile: lib.accessTokenProfile(),
   })

@@ -3,11 +3,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
+import { taskInstanceProfile } from '../../src/auth/profile/task-instance'
 import { createVerifier } from '../../src/auth/verify/verify'
 import { appWith, b64u, claims, ed25519Signer } from './helpers'
 
 const signer = await ed25519Signer()
-const options = { algorithms: ['EdDSA' as const, 'ES256' as const], publicKeys: [signer.jwk] }
+const options = {
+  profile: taskInstanceProfile,
+  algorithms: ['EdDSA' as const, 'ES256' as const],
+  publicKeys: [signer.jwk],
+}
 const verify = createVerifier(options)
 const app = appWith(options)
 const valid = await signer.token(claims({ scope: 'execution', team: 'a' }))

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import { expect } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
+import { type TaskInstanceProfile, taskInstanceProfile } from '../../src/auth/profile/task-instance'
 import { type JwtAuth, jwtAuth } from '../../src/auth/verify/middleware'
 import type { VerifyOptions } from '../../src/auth/verify/verify'
 
@@ -75,8 +76,8 @@ export const hs256 = async (
 }
 
 /** An app with one authenticated route answering the token's `sub`. */
-export const appWith = (options: VerifyOptions) => {
-  const auth: JwtAuth = jwtAuth(options)
+export const appWith = (options: VerifyOptions<TaskInstanceProfile>) => {
+  const auth: JwtAuth<TaskInstanceProfile> = jwtAuth({ profile: taskInstanceProfile, ...options })
   const app = new Hono()
   app.get('/x', auth, (c) => c.json({ sub: c.var.tiToken.sub }))
   return app

@@ -1,5 +1,6 @@
 // The verifier's own signature path (WebCrypto on the gate's segments): keys must fit the token's
 // algorithm whoever hands them over, and the gate's memory of header segments changes no answer.
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
 import { createJwsVerifier, createVerifier } from '../../src/auth/verify/verify'
 import { b64u, claims, ed25519Signer, expectRefused } from './helpers'
@@ -23,7 +24,11 @@ describe('keys from a custom getKey must fit the token algorithm', () => {
       false,
       ['verify'],
     )
-    const verify = createVerifier({ algorithms: ['HS256'], getKey: async () => sha512 })
+    const verify = createVerifier({
+      profile: taskInstanceProfile,
+      algorithms: ['HS256'],
+      getKey: async () => sha512,
+    })
     const token = await hmac('SHA-512', { alg: 'HS256' }, claims())
     const error = await expectRefused(verify(token))
     expect(error.challenge?.description).toBe('The key for this token cannot verify it')
@@ -40,15 +45,24 @@ describe('keys from a custom getKey must fit the token algorithm', () => {
       pair.privateKey,
       encoder.encode(input),
     )
-    const verify = createVerifier({ algorithms: ['ES256'], getKey: async () => pair.publicKey })
+    const verify = createVerifier({
+      profile: taskInstanceProfile,
+      algorithms: ['ES256'],
+      getKey: async () => pair.publicKey,
+    })
     await expectRefused(verify(`${input}.${b64u(new Uint8Array(sig))}`))
   })
 
   it('raw secret bytes from getKey verify an HS256 token, and only with the right bytes', async () => {
-    const verify = createVerifier({ algorithms: ['HS256'], getKey: async () => bytes })
+    const verify = createVerifier({
+      profile: taskInstanceProfile,
+      algorithms: ['HS256'],
+      getKey: async () => bytes,
+    })
     const token = await hmac('SHA-256', { alg: 'HS256' }, claims())
     await expect(verify(token)).resolves.toMatchObject({ scope: 'execution' })
     const other = createVerifier({
+      profile: taskInstanceProfile,
       algorithms: ['HS256'],
       getKey: async () => encoder.encode('another-secret-of-at-least-thirty-two-bytes!!'),
     })
@@ -57,6 +71,7 @@ describe('keys from a custom getKey must fit the token algorithm', () => {
 
   it('a getKey that throws something else answers 401, never 500', async () => {
     const verify = createVerifier({
+      profile: taskInstanceProfile,
       algorithms: ['HS256'],
       getKey: async () => {
         throw new Error('store down')
@@ -69,7 +84,11 @@ describe('keys from a custom getKey must fit the token algorithm', () => {
 describe('header segments remembered by the gate', () => {
   it('more distinct headers than it keeps: every token still answered on its own', async () => {
     const signer = await ed25519Signer('k1')
-    const verify = createVerifier({ algorithms: ['EdDSA'], publicKeys: [signer.jwk] })
+    const verify = createVerifier({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      publicKeys: [signer.jwk],
+    })
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 100; i++) {
         const token = await signer.token(claims({ n: i }), { n: i })
@@ -82,7 +101,11 @@ describe('header segments remembered by the gate', () => {
 
   it('a header refused once is refused every time', async () => {
     const signer = await ed25519Signer('k1')
-    const verify = createVerifier({ algorithms: ['EdDSA'], publicKeys: [signer.jwk] })
+    const verify = createVerifier({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      publicKeys: [signer.jwk],
+    })
     const token = await signer.token(claims(), { kid: 7 })
     for (let i = 0; i < 3; i++) await expectRefused(verify(token))
   })

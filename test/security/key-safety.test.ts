@@ -1,5 +1,6 @@
 // Keys that must never verify (or sign) are refused when the middleware or issuer is created,
 // with an error naming the option; claims jose leaves loose are refused per request.
+import { type TaskInstanceProfile, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
 import { createIssuer } from '../../src/auth/mint/issuer'
 import { jwtAuth } from '../../src/auth/verify/middleware'
@@ -142,8 +143,9 @@ const refusals: [string, Partial<VerifyOptions>, RegExp][] = [
 
 describe('refused when the middleware is created', () => {
   it.each(refusals)('%s', (_, options, message) => {
-    expect(() => jwtAuth(options as VerifyOptions)).toThrow(message)
-    expect(() => createVerifier(options as VerifyOptions)).toThrow(TypeError)
+    const named = { profile: taskInstanceProfile, ...options } as VerifyOptions<TaskInstanceProfile>
+    expect(() => jwtAuth(named)).toThrow(message)
+    expect(() => createVerifier(named)).toThrow(TypeError)
   })
 
   it('accepts the minimum sizes and a good key', () => {
@@ -153,24 +155,45 @@ describe('refused when the middleware is created', () => {
       ['HS512', 64],
     ] as const) {
       expect(() =>
-        jwtAuth({ algorithms: [alg], secret: new Uint8Array(size).fill(7) }),
+        jwtAuth({
+          profile: taskInstanceProfile,
+          algorithms: [alg],
+          secret: new Uint8Array(size).fill(7),
+        }),
       ).not.toThrow()
     }
-    expect(() => jwtAuth({ algorithms: ['RS256'], publicKeys: [good] })).not.toThrow()
     expect(() =>
-      jwtAuth({ algorithms: ['RS256'], publicKeys: [{ key: rsa2048.publicKey, alg: 'RS256' }] }),
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['RS256'], publicKeys: [good] }),
     ).not.toThrow()
     expect(() =>
-      jwtAuth({ algorithms: ['RS256'], jwksUrl: 'http://127.0.0.1:9/jwks.json' }),
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['RS256'],
+        publicKeys: [{ key: rsa2048.publicKey, alg: 'RS256' }],
+      }),
+    ).not.toThrow()
+    expect(() =>
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['RS256'],
+        jwksUrl: 'http://127.0.0.1:9/jwks.json',
+      }),
     ).not.toThrow()
   })
 
   it('the issuer refuses a weak RSA private key and a PEM secret too', async () => {
     const weak = { ...(await jwkOf(rsa1024.privateKey)), alg: 'RS256', kid: 'weak' }
-    expect(() => createIssuer({ privateJwk: weak })).toThrow(/1024 bits/)
-    expect(() => createIssuer({ privateJwk: { ...weak, kty: 'oct' } })).toThrow(/symmetric/)
+    expect(() => createIssuer({ profile: taskInstanceProfile, privateJwk: weak })).toThrow(
+      /1024 bits/,
+    )
     expect(() =>
-      createIssuer({ secret: `-----BEGIN RSA PRIVATE KEY-----${'A'.repeat(64)}` }),
+      createIssuer({ profile: taskInstanceProfile, privateJwk: { ...weak, kty: 'oct' } }),
+    ).toThrow(/symmetric/)
+    expect(() =>
+      createIssuer({
+        profile: taskInstanceProfile,
+        secret: `-----BEGIN RSA PRIVATE KEY-----${'A'.repeat(64)}`,
+      }),
     ).toThrow(/looks like a key/)
   })
 })
@@ -178,7 +201,11 @@ describe('refused when the middleware is created', () => {
 const signer = await ed25519Signer()
 
 describe('claims jose leaves loose', () => {
-  const verify = createVerifier({ algorithms: ['EdDSA'], publicKeys: [signer.jwk] })
+  const verify = createVerifier({
+    profile: taskInstanceProfile,
+    algorithms: ['EdDSA'],
+    publicKeys: [signer.jwk],
+  })
   const raw = (text: string) =>
     signer.token(btoa(text).replaceAll('=', '').replaceAll('+', '-').replaceAll('/', '_'))
   const valid = JSON.stringify(claims())

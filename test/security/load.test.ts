@@ -1,10 +1,12 @@
 // 1,000 concurrent requests with distinct valid tokens (and forged ones among them) through a
 // mounted route table in workerd: every answer right, one verification per request, no token or
 // memo shared between requests.
+
 import { Hono } from 'hono'
+import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { importJWK } from 'jose'
 import { expect, it } from 'vitest'
-import { defineRoute, jwtAuth, routeTable } from '../../src/index'
 import { claims, ed25519Signer } from './helpers'
 
 const signer = await ed25519Signer()
@@ -12,6 +14,7 @@ const forger = await ed25519Signer(signer.jwk.kid)
 const key = (await importJWK(signer.jwk, 'EdDSA')) as CryptoKey
 const counter = { verifications: 0 }
 const auth = jwtAuth({
+  profile: taskInstanceProfile,
   algorithms: ['EdDSA'],
   getKey: async () => {
     counter.verifications++

@@ -78,6 +78,7 @@ test('down at first use → 503; up again → verifies; rotation after the coold
   const port = await ks.listen()
   await ks.close() // nothing listens on the port now: connection refused
   const verify = lib.createVerifier({
+    profile: lib.taskInstanceProfile,
     algorithms: ['EdDSA'],
     jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
     remoteKeySet: timings,
@@ -104,6 +105,7 @@ test('down or hanging after a success → the last good set keeps verifying, bou
   servers.push(ks)
   const port = await ks.listen()
   const verify = lib.createVerifier({
+    profile: lib.taskInstanceProfile,
     algorithms: ['EdDSA'],
     jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
     remoteKeySet: timings,
@@ -134,6 +136,7 @@ test('500 and redirects count as unreachable → 503', async () => {
     ks.state.mode = mode
     const port = await ks.listen()
     const verify = lib.createVerifier({
+      profile: lib.taskInstanceProfile,
       algorithms: ['EdDSA'],
       jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
       remoteKeySet: timings,
@@ -149,6 +152,7 @@ test('a hanging endpoint: known kids answered at once, an unknown kid waits at m
   servers.push(ks)
   const port = await ks.listen()
   const verify = lib.createVerifier({
+    profile: lib.taskInstanceProfile,
     algorithms: ['EdDSA'],
     jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
     remoteKeySet: { ...timings, cacheMaxAge: 0 },
@@ -186,6 +190,7 @@ test('an answer without a usable key keeps the last good set and counts as faile
     servers.push(ks)
     const port = await ks.listen()
     const verify = lib.createVerifier({
+      profile: lib.taskInstanceProfile,
       algorithms: ['EdDSA'],
       jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
       remoteKeySet: timings,

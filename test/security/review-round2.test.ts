@@ -1,20 +1,14 @@
 // What an outside review broke (issue 10), one block per finding, each through the public API:
 // key checks at creation, the gate, the table, the refresh, the client and the token cache.
+
 import { Hono } from 'hono'
-import { decodeJwt, importJWK, SignJWT } from 'jose'
+import { createVerifier, jwtAuth, routeTable, TokenCache } from 'hono-scoped-jwt'
+import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
+import { decodeJwt, generateKeyPair, importJWK, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { canonicalToken } from '../../src/auth/verify/cache'
 import { createTaskClient } from '../../src/client/index'
-import {
-  createIssuer,
-  createVerifier,
-  defineGroup,
-  defineRoute,
-  generateSigningJwk,
-  jwtAuth,
-  routeTable,
-  TokenCache,
-} from '../../src/index'
 import { otherTiId } from '../auth/helpers'
 import { appWith, b64u, bearer, claims, ed25519Signer, hs256, tiId } from './helpers'
 
@@ -54,15 +48,23 @@ const keySet = (keys: unknown[]) => async () =>
 
 describe('1. Ed25519 points that are not sound keys', () => {
   it.each(smallOrder)('small order %s: refused in publicKeys', (x) => {
-    expect(() => jwtAuth({ algorithms: ['EdDSA'], publicKeys: [okpKey(b64u(hex(x)))] })).toThrow(
-      /"publicKeys" has a key that is an Ed25519 point of small order/,
-    )
+    expect(() =>
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['EdDSA'],
+        publicKeys: [okpKey(b64u(hex(x)))],
+      }),
+    ).toThrow(/"publicKeys" has a key that is an Ed25519 point of small order/)
   })
 
   it.each(notAPoint)('%s: refused in publicKeys', (_, x) => {
-    expect(() => jwtAuth({ algorithms: ['EdDSA'], publicKeys: [okpKey(b64u(hex(x)))] })).toThrow(
-      /not a canonical Ed25519 point/,
-    )
+    expect(() =>
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['EdDSA'],
+        publicKeys: [okpKey(b64u(hex(x)))],
+      }),
+    ).toThrow(/not a canonical Ed25519 point/)
   })
 
   it('as an extractable CryptoKey: checked on first use, the forged token gets 401', async () => {
@@ -101,14 +103,14 @@ const rocaJwk = { kty: 'RSA', alg: 'RS256', kid: 'roca', n: b64u(hex(rocaModulus
 
 describe('8. ROCA moduli (CVE-2017-15361)', () => {
   it('refused in publicKeys', () => {
-    expect(() => jwtAuth({ algorithms: ['RS256'], publicKeys: [rocaJwk] })).toThrow(
-      /ROCA fingerprint/,
-    )
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['RS256'], publicKeys: [rocaJwk] }),
+    ).toThrow(/ROCA fingerprint/)
   })
 
   it('generated RSA keys pass', async () => {
     const jwk = await generateSigningJwk('RS256')
-    expect(() => createIssuer({ privateJwk: jwk })).not.toThrow()
+    expect(() => createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })).not.toThrow()
   })
 
   it('through jwksUrl: the set holding only a ROCA key is unusable, so nothing verifies (503)', async () => {
@@ -132,22 +134,30 @@ describe('7. broken keys refused when the middleware or issuer is created', () =
   it('an off-curve EC point', async () => {
     const { pub } = await ecKey()
     const bent = { ...pub, y: b64u(new Uint8Array(32).fill(7)) }
-    expect(() => jwtAuth({ algorithms: ['ES256'], publicKeys: [bent] })).toThrow(
-      /is an EC point that is not on P-256/,
-    )
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['ES256'], publicKeys: [bent] }),
+    ).toThrow(/is an EC point that is not on P-256/)
   })
 
   it('an EC key without "y", or with a 31-byte "x"', async () => {
     const { pub } = await ecKey()
     const { y: _, ...noY } = pub
-    expect(() => jwtAuth({ algorithms: ['ES256'], publicKeys: [noY] })).toThrow(/without a valid/)
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['ES256'], publicKeys: [noY] }),
+    ).toThrow(/without a valid/)
     const short = { ...pub, x: b64u(new Uint8Array(31).fill(1)) }
-    expect(() => jwtAuth({ algorithms: ['ES256'], publicKeys: [short] })).toThrow(/not 32 bytes/)
+    expect(() =>
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['ES256'], publicKeys: [short] }),
+    ).toThrow(/not 32 bytes/)
   })
 
   it('an Ed25519 key with a 31-byte "x"', () => {
     expect(() =>
-      jwtAuth({ algorithms: ['EdDSA'], publicKeys: [okpKey(b64u(new Uint8Array(31).fill(9)))] }),
+      jwtAuth({
+        profile: taskInstanceProfile,
+        algorithms: ['EdDSA'],
+        publicKeys: [okpKey(b64u(new Uint8Array(31).fill(9)))],
+      }),
     ).toThrow(/Ed25519 key of 31 bytes/)
   })
 
@@ -157,11 +167,19 @@ describe('7. broken keys refused when the middleware or issuer is created', () =
       const [one, other] = [await generateSigningJwk(alg), await generateSigningJwk(alg)]
       const mixed = { ...one, d: other.d }
       const message = /"privateJwk" has a private part \("d"\) that does not match/
-      expect(() => createIssuer({ privateJwk: mixed })).toThrow(message)
-      expect(() => jwtAuth({ algorithms: [alg], privateJwk: mixed })).toThrow(message)
+      expect(() => createIssuer({ profile: taskInstanceProfile, privateJwk: mixed })).toThrow(
+        message,
+      )
+      expect(() =>
+        jwtAuth({ profile: taskInstanceProfile, algorithms: [alg], privateJwk: mixed }),
+      ).toThrow(message)
       // The genuine key still passes, and signs what it verifies.
-      const issuer = createIssuer({ privateJwk: one })
-      const verify = createVerifier({ algorithms: [alg], privateJwk: one })
+      const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: one })
+      const verify = createVerifier({
+        profile: taskInstanceProfile,
+        algorithms: [alg],
+        privateJwk: one,
+      })
       expect((await verify(await issuer.mint({ sub: tiId }))).sub).toBe(tiId)
     },
   )
@@ -203,7 +221,9 @@ describe('4. a "secret" that is public-key material', async () => {
     ['[jwk] text', JSON.stringify([jwk])],
   ])('%s: refused, so no token MACed with it verifies', async (_, secret) => {
     expect(() => appWith({ algorithms: ['HS256'], secret })).toThrow(/"secret" looks like a key/)
-    expect(() => createIssuer({ algorithm: 'HS256', secret })).toThrow(/looks like a key/)
+    expect(() =>
+      createIssuer({ profile: taskInstanceProfile, algorithm: 'HS256', secret }),
+    ).toThrow(/looks like a key/)
   })
 
   it('random secrets, as bytes and as base64, still pass', async () => {
@@ -220,7 +240,9 @@ describe('4. a "secret" that is public-key material', async () => {
 describe('5. scopes named like Object.prototype members', () => {
   const keysFor = async () => {
     const jwk = await generateSigningJwk()
-    return { auth: jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk }) }
+    return {
+      auth: jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk }),
+    }
   }
   it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'x:toString'])(
     '%s without a checker: a build error',
@@ -237,7 +259,11 @@ describe('5. scopes named like Object.prototype members', () => {
 
 describe('6. routes that match the same requests', () => {
   it('/ti/:id/info and /ti/:task_instance_id/info are a build error', async () => {
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: await generateSigningJwk() })
+    const auth = jwtAuth({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      privateJwk: await generateSigningJwk(),
+    })
     const table = defineGroup({
       path: '/ti',
       routes: [
@@ -256,7 +282,11 @@ describe('6. routes that match the same requests', () => {
   })
 
   it('another method, or a static segment, is a different route', async () => {
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: await generateSigningJwk() })
+    const auth = jwtAuth({
+      profile: taskInstanceProfile,
+      algorithms: ['EdDSA'],
+      privateJwk: await generateSigningJwk(),
+    })
     const table = defineGroup({
       path: '/ti',
       routes: [
@@ -347,14 +377,17 @@ const exchangeApp = (
         }),
       ],
     }),
-    { auth: jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk }), issuer },
+    {
+      auth: jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk }),
+      issuer,
+    },
   ).mount(new Hono())
 
 describe('10. no refresh for a request its route policy refused', () => {
   it('app.use(prefix, auth) + a mounted table: 403 without Refreshed-API-Token', async () => {
     const jwk = await generateSigningJwk()
-    const issuer = createIssuer({ privateJwk: jwk })
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
+    const auth = jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk })
     const table = routeTable(
       defineGroup({
         path: '/ti/:task_instance_id',
@@ -386,16 +419,27 @@ describe('10. no refresh for a request its route policy refused', () => {
 })
 
 describe('11. ECDSA twins are one token to the cache', () => {
-  const n256 = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
-  const twin = (token: string) => {
+  // Curve orders (SEC 2) and their byte sizes: the twin of (r, s) is (r, n − s).
+  const orders = {
+    ES256: [32, 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+    ES384: [
+      48,
+      0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+    ],
+    ES512: [
+      66,
+      0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+    ],
+  } as const
+  const twin = (token: string, alg: keyof typeof orders) => {
+    const [size, n] = orders[alg]
     const [h, p, sig] = token.split('.') as [string, string, string]
     const bytes = Uint8Array.from(atob(sig.replaceAll('-', '+').replaceAll('_', '/')), (c) =>
       c.charCodeAt(0),
     )
-    let s =
-      n256 -
-      BigInt(`0x${[...bytes.subarray(32)].map((b) => b.toString(16).padStart(2, '0')).join('')}`)
-    for (let i = 63; i >= 32; i--) {
+    const hex = [...bytes.subarray(size)].map((b) => b.toString(16).padStart(2, '0')).join('')
+    let s = n - BigInt(`0x${hex}`)
+    for (let i = 2 * size - 1; i >= size; i--) {
       bytes[i] = Number(s & 0xffn)
       s >>= 8n
     }
@@ -404,11 +448,11 @@ describe('11. ECDSA twins are one token to the cache', () => {
 
   it('the (r, n − s) twin verifies, shares the entry, and one delete forgets both', async () => {
     const jwk = await generateSigningJwk('ES256')
-    const issuer = createIssuer({ privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
     const cache = new TokenCache()
     const app = appWith({ algorithms: ['ES256'], privateJwk: jwk, cache })
     const token = await issuer.mint({ sub: tiId })
-    const other = twin(token)
+    const other = twin(token, 'ES256')
     expect(other).not.toBe(token)
     expect(canonicalToken(other)).toBe(canonicalToken(token))
     expect((await app.request('/x', bearer(token))).status).toBe(200)
@@ -416,6 +460,14 @@ describe('11. ECDSA twins are one token to the cache', () => {
     expect(cache.size).toBe(1)
     expect(cache.delete(other)).toBe(true)
     expect(cache.size).toBe(0)
+  })
+
+  it.each(['ES384', 'ES512'] as const)('%s twins have one spelling too', async (alg) => {
+    const { privateKey } = await generateKeyPair(alg)
+    const token = await new SignJWT({ sub: tiId }).setProtectedHeader({ alg }).sign(privateKey)
+    const other = twin(token, alg)
+    expect(other).not.toBe(token)
+    expect(canonicalToken(other)).toBe(canonicalToken(token))
   })
 
   it('non-ECDSA tokens are their own spelling', async () => {
@@ -471,11 +523,18 @@ describe('smaller findings', () => {
   })
 
   it('minting over maxTokenLength is refused, naming the limit', async () => {
-    const issuer = createIssuer({ privateJwk: await generateSigningJwk() })
+    const issuer = createIssuer({
+      profile: taskInstanceProfile,
+      privateJwk: await generateSigningJwk(),
+    })
     await expect(issuer.mint({ sub: tiId, claims: { pad: 'x'.repeat(8_000) } })).rejects.toThrow(
       /over "maxTokenLength" \(8192\)/,
     )
-    const small = createIssuer({ privateJwk: await generateSigningJwk(), maxTokenLength: 400 })
+    const small = createIssuer({
+      profile: taskInstanceProfile,
+      privateJwk: await generateSigningJwk(),
+      maxTokenLength: 400,
+    })
     await expect(small.mint({ sub: tiId, claims: { pad: 'x'.repeat(200) } })).rejects.toThrow(
       /over "maxTokenLength" \(400\)/,
     )
@@ -483,7 +542,7 @@ describe('smaller findings', () => {
 
   it('a workload token whose exchange would not fit is refused at minting; the largest that fits exchanges', async () => {
     const jwk = await generateSigningJwk()
-    const issuer = createIssuer({ privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
     const app = exchangeApp(jwk, issuer, ok)
     const mint = (size: number) =>
       issuer.mint({ sub: tiId, scope: 'workload', claims: { pad: 'x'.repeat(size) } })
@@ -513,10 +572,14 @@ describe('smaller findings', () => {
   it('a foreign workload token whose exchange would not fit: 401 before the handler runs, never 500', async () => {
     const jwk = await generateSigningJwk()
     let handled = 0
-    const app = exchangeApp(jwk, createIssuer({ privateJwk: jwk }), (c) => {
-      handled++
-      return ok(c)
-    })
+    const app = exchangeApp(
+      jwk,
+      createIssuer({ profile: taskInstanceProfile, privateJwk: jwk }),
+      (c) => {
+        handled++
+        return ok(c)
+      },
+    )
     // Another signer (no jti, no typ) pads its workload token to just under the limit: valid
     // here, but its execution token (a jti, a typ, one more character of scope) would be over it.
     const key = await importJWK(jwk, 'EdDSA')
@@ -543,8 +606,8 @@ describe('smaller findings', () => {
 
   it('a near-expiry refresh that would exceed the limit is skipped, never 500 or an over-long token', async () => {
     const jwk = await generateSigningJwk()
-    const issuer = createIssuer({ privateJwk: jwk })
-    const auth = jwtAuth({ algorithms: ['EdDSA'], privateJwk: jwk })
+    const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
+    const auth = jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'], privateJwk: jwk })
     const app = routeTable(
       defineGroup({
         path: '/ti/:task_instance_id',

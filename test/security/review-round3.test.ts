@@ -2,17 +2,11 @@
 // the public API: the token cache after a key set outage, ownership on optional parameters, routes
 // that can match one request, validators that throw, and keys given twice over.
 import { type Context, Hono } from 'hono'
+import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import {
-  accessTokenProfile,
-  createIssuer,
-  generateSigningJwk,
-  jwtAuth,
-  routeBuilders,
-  routeTable,
-  taskInstanceProfile,
-} from '../../src/index'
 import { appWith, bearer, claims, ed25519Signer, type Signer } from './helpers'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -180,7 +174,12 @@ describe('4. routes that can match one request carry one policy', () => {
     routes: { method?: 'get' | 'post'; path: string; scopes?: string[]; public?: boolean }[],
   ) => {
     const jwk = await generateSigningJwk('EdDSA')
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({
+      privateJwk: jwk,
+      algorithms: ['EdDSA'],
+      audience: 'https://api.test',
+      profile,
+    })
     const { defineGroup, defineRoute } = routeBuilders(auth)
     const defs = routes.map((r) =>
       defineRoute({
@@ -274,7 +273,12 @@ describe('4. routes that can match one request carry one policy', () => {
 
   it('a checker may read any parameter: with one, every parameter must sit alike', async () => {
     const jwk = await generateSigningJwk('EdDSA')
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({
+      privateJwk: jwk,
+      algorithms: ['EdDSA'],
+      audience: 'https://api.test',
+      profile,
+    })
     const { defineGroup, defineRoute } = routeBuilders(auth)
     const route = (path: string) =>
       defineRoute({ method: 'get', path, scopes: ['team:member'], handler: (c) => c.json({}) })

@@ -125,15 +125,15 @@ export const nistBaseMultiply = (curve: Weierstrass, k: bigint): [bigint, bigint
 
 const P = 2n ** 255n - 19n
 const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n
-const SQRT_M1 = modPow(2n, (P - 1n) / 4n, P)
-const BASE: Extended = [
-  15112221349535400772501151409588531511454012693041857206046113283949847762202n,
-  46316835694926478169428394003475163141307993866256225615783033603165251855960n,
-  1n,
-  (15112221349535400772501151409588531511454012693041857206046113283949847762202n *
-    46316835694926478169428394003475163141307993866256225615783033603165251855960n) %
-    P,
-]
+// √−1 and the base point, computed on first use (a key check), not when the module loads.
+let ed25519: { sqrtM1: bigint; base: Extended } | undefined
+const edConstants = () => {
+  if (ed25519) return ed25519
+  const x = 15112221349535400772501151409588531511454012693041857206046113283949847762202n
+  const y = 46316835694926478169428394003475163141307993866256225615783033603165251855960n
+  ed25519 = { sqrtM1: modPow(2n, (P - 1n) / 4n, P), base: [x, y, 1n, (x * y) % P] }
+  return ed25519
+}
 
 type Extended = [x: bigint, y: bigint, z: bigint, t: bigint]
 
@@ -176,7 +176,7 @@ const edDecode = (bytes: Uint8Array): Extended | undefined => {
   const vx2 = (v * x * x) % P
   if (vx2 !== u) {
     if (vx2 !== mod(-u, P)) return undefined
-    x = (x * SQRT_M1) % P
+    x = (x * edConstants().sqrtM1) % P
   }
   if (x === 0n && sign === 1n) return undefined
   if ((x & 1n) !== sign) x = P - x
@@ -219,6 +219,6 @@ export const ed25519SeedMatches = (seed: Uint8Array, x: Uint8Array): boolean => 
   h[0] = (h[0] as number) & 248
   h[31] = ((h[31] as number) & 127) | 64
   const a = littleEndian(h.subarray(0, 32))
-  const derived = edEncode(edMultiply(BASE, a))
+  const derived = edEncode(edMultiply(edConstants().base, a))
   return derived.every((byte, i) => byte === x[i])
 }

@@ -2,12 +2,12 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { secretBytes } from '../keys/key-checks'
 import { type Algorithm, parseJwk } from '../keys/keys'
 import { publishedKeys } from '../keys/published-keys'
+import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, TokenTypeOf } from '../profile/profile'
-import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 
 /** How tokens are minted. Names match the Worker's bindings. */
-export interface IssuerOptions<P extends AnyProfile = TaskInstanceProfile> {
-  /** The profile of the tokens minted; every token is checked against it before it is signed. Default: `taskInstanceProfile`. */
+export interface IssuerOptions<P extends AnyProfile = DefaultProfile> {
+  /** The profile of the tokens minted; every token is checked against it before it is signed. Default: the access-token profile (RFC 9068); Airflow's tokens: `taskInstanceProfile`. */
   profile?: P
   /** Private JWK (object or JSON text) that signs; its `kid` goes in the header. Default: none. */
   privateJwk?: JWK | string
@@ -36,7 +36,7 @@ export interface IssuerOptions<P extends AnyProfile = TaskInstanceProfile> {
   maxTokenLength?: number
 }
 
-export interface MintOptions<P extends AnyProfile = TaskInstanceProfile> {
+export interface MintOptions<P extends AnyProfile = DefaultProfile> {
   /** The subject: the task instance id (a UUID) for task tokens, any non-empty string for access tokens. */
   sub: string
   /** The token type. Default: the profile's refreshed type (task instance: `'execution'`). */
@@ -51,7 +51,7 @@ export interface MintOptions<P extends AnyProfile = TaskInstanceProfile> {
   expiresIn?: number
 }
 
-export interface Issuer<P extends AnyProfile = TaskInstanceProfile> {
+export interface Issuer<P extends AnyProfile = DefaultProfile> {
   /** Signs a new token with fresh `jti`, `iat`, `nbf` and `exp`; throws a `TypeError` on claims the profile refuses. */
   mint(options: MintOptions<P>): Promise<string>
   /** The profile of the tokens it mints. */
@@ -81,13 +81,13 @@ const lifetime = (value: number | undefined, option: string) => {
  * Creates the token issuer; the signing key is imported once, on first use.
  *
  * @example
- * const issuer = createIssuer({ privateJwk: env.JWT_PRIVATE_JWK })
+ * const issuer = createIssuer({ privateJwk: env.JWT_PRIVATE_JWK, profile: taskInstanceProfile })
  * const workload = await issuer.mint({ sub: ti.id, scope: 'workload' })
  */
-export const createIssuer = <P extends AnyProfile = TaskInstanceProfile>(
+export const createIssuer = <P extends AnyProfile = DefaultProfile>(
   options: IssuerOptions<P>,
 ): Issuer<P> => {
-  const profile = (options.profile ?? taskInstanceProfile) as P
+  const profile = (options.profile ?? defaultProfile()) as P
   const expirationTime = lifetime(options.expirationTime, 'expirationTime')
   const workloadExpirationTime = lifetime(options.workloadExpirationTime, 'workloadExpirationTime')
   const maxTokenLength = options.maxTokenLength ?? 8192

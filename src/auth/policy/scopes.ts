@@ -1,19 +1,23 @@
+import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
-import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
+import type { DpopMode } from '../verify/dpop'
+import type { IssuerNameOf } from '../verify/issuers'
 
 /** The scopes the library enforces itself under profile `P`. */
-export type BuiltinScope<P = TaskInstanceProfile> =
+export type BuiltinScope<P = DefaultProfile> =
   | AliasOf<P>
   | `token:${TokenTypeOf<P>}`
   | `self:${string}`
+  | `dpop:${DpopMode}`
 
 /**
  * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
  * `token:` type the profile lacks, a `self:<param>=<claim>` naming a claim it lacks, anything else
  * in the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
- * space. Every other scope is the route's requirement (or a checker's name).
+ * space, an `iss:` name that is not one of several configured issuers. Every other scope is the
+ * route's requirement (or a checker's name).
  */
-export type CheckScope<S extends string, P = TaskInstanceProfile> =
+export type CheckScope<S extends string, P = DefaultProfile> =
   S extends AliasOf<P>
     ? S
     : S extends `token:${infer T}`
@@ -30,12 +34,25 @@ export type CheckScope<S extends string, P = TaskInstanceProfile> =
           ? Param extends ''
             ? never
             : S
-          : S extends `ti:${string}` | '' | `${string} ${string}`
-            ? never
-            : S
+          : S extends `dpop:${infer Mode}`
+            ? Mode extends DpopMode
+              ? S
+              : never
+            : S extends `ti:${string}` | '' | `${string} ${string}`
+              ? never
+              : CheckIssuer<S, IssuerNameOf<P>>
+
+/** `iss:<name>` with several issuers: a configured name; with one issuer, a scope like any other. */
+type CheckIssuer<S extends string, Issuers> = [Issuers] extends [never]
+  ? S
+  : S extends `iss:${infer Name}`
+    ? Name extends Issuers
+      ? S
+      : never
+    : S
 
 /** A scope list with every entry checked by `CheckScope`. */
-export type CheckScopes<S extends readonly string[], P = TaskInstanceProfile> = {
+export type CheckScopes<S extends readonly string[], P = DefaultProfile> = {
   readonly [K in keyof S]: CheckScope<S[K], P>
 }
 
@@ -49,9 +66,9 @@ export const mergeScopes = (...lists: readonly (readonly string[] | undefined)[]
  * instance: `execution` alone) when it has none. A type the profile lacks is an error, never
  * silently allowed.
  */
-export const allowedTokenTypes = <P extends AnyProfile = TaskInstanceProfile>(
+export const allowedTokenTypes = <P extends AnyProfile = DefaultProfile>(
   scopes: readonly string[],
-  profile: P = taskInstanceProfile as P,
+  profile: P = defaultProfile() as unknown as P,
 ): TokenTypeOf<P>[] => {
   const declared = scopes.filter((s) => s.startsWith('token:')).map((s) => s.slice('token:'.length))
   const known: readonly string[] = profile.tokenTypes

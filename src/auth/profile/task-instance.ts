@@ -1,5 +1,11 @@
 import { optionalString, registeredClaimNames, type TokenProfile } from './profile'
 
+/** The audience of Airflow's task instance tokens: the task instance profile's default. */
+export const defaultAudience = 'urn:airflow.apache.org:task'
+
+/** The `realm` of the Execution API's challenges: the task instance profile's default. */
+export const defaultRealm = 'execution-api'
+
 /** The two kinds of token: `execution` on every call, `workload` only where a route opts in. */
 export const tokenTypes = ['execution', 'workload'] as const
 
@@ -22,7 +28,7 @@ export interface TIToken {
   [claim: string]: unknown
 }
 
-/** The task instance profile: Airflow's Execution API tokens, the library's default. */
+/** The task instance profile: Airflow's Execution API tokens. */
 export type TaskInstanceProfile = TokenProfile<TIToken, TokenType, 'ti:self', 'tiToken'>
 
 /** Claims the library manages itself; everything else is carried over on refresh. */
@@ -54,7 +60,7 @@ const checkTaskInstance = (payload: Record<string, unknown>): string | undefined
 }
 
 /**
- * Airflow's task instance tokens (the reference Worker's, and the default of `jwtAuth`): `sub` is
+ * Airflow's task instance tokens (the reference Worker's; name it, it is not the default): `sub` is
  * the task instance id, the `scope` claim is the token type (`execution`, or `workload` where a
  * route opts in), `ti:self` ties a route to its `:task_instance_id`, subjects compare as UUIDs.
  * Claims in `c.var.tiToken`; default audience `urn:airflow.apache.org:task`, realm `execution-api`.
@@ -65,8 +71,8 @@ const checkTaskInstance = (payload: Record<string, unknown>): string | undefined
 export const taskInstanceProfile: TaskInstanceProfile = {
   name: 'task-instance',
   variable: 'tiToken',
-  realm: 'execution-api',
-  audience: ['urn:airflow.apache.org:task'],
+  realm: defaultRealm,
+  audience: [defaultAudience],
   requiredClaims: ['sub', 'aud', 'exp', 'iat'],
   check: checkTaskInstance,
   tokenTypes,

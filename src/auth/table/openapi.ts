@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import type { StandardSchemaV1 } from '../profile/standard-schema'
 import type { TableRoute } from './table'
 
 /** What `openApiDocument` needs besides the routes. */
@@ -49,9 +50,17 @@ const clean = (node: unknown, refs: Map<string, string>, isMap = false): unknown
   return out
 }
 
-/** One schema as JSON Schema 2020-12; its `$defs` join `defs` under names unique in the document. */
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output', defs: Record<string, Schema>) => {
-  const raw = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Schema
+/**
+ * One schema as JSON Schema 2020-12; its `$defs` join `defs` under names unique in the document.
+ * zod schemas are written out; another Standard Schema (valibot, …) is documented as any value.
+ */
+const jsonSchema = (
+  schema: StandardSchemaV1,
+  io: 'input' | 'output',
+  defs: Record<string, Schema>,
+): Schema => {
+  if (schema['~standard'].vendor !== 'zod') return {}
+  const raw = z.toJSONSchema(schema as z.ZodType, { io, unrepresentable: 'any' }) as Schema
   const local = (raw.$defs ?? {}) as Record<string, Schema>
   // zod names definitions per call (`__schema0`): one identical to a definition already collected
   // (compared under its own names) is shared, any other gets a name of its own.

@@ -1,31 +1,35 @@
 import type { Context, Env, TypedResponse } from 'hono'
-import type { z } from 'zod'
 import type { CheckScopes } from '../policy/scopes'
+import type { DefaultProfile } from '../profile/default'
 import type { AnyProfile } from '../profile/profile'
-import type { TaskInstanceProfile } from '../profile/task-instance'
+import type { StandardSchemaV1 } from '../profile/standard-schema'
 import type { JwtAuth, JwtAuthVariables } from '../verify/middleware'
 
 /** HTTP methods a route can answer. */
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
-/** Request parts a route validates with zod, before its handler runs. */
+/** Request parts a route validates, before its handler runs: any Standard Schema (zod, valibot, …). */
 export type Validators = {
-  json?: z.ZodType
-  param?: z.ZodType
-  query?: z.ZodType
-  header?: z.ZodType
+  json?: StandardSchemaV1
+  param?: StandardSchemaV1
+  query?: StandardSchemaV1
+  header?: StandardSchemaV1
 }
+
+// The input and output types a Standard Schema declares.
+type SchemaTypes<S> = S extends StandardSchemaV1 ? NonNullable<S['~standard']['types']> : never
 
 /** The Hono `Input` that a set of validators gives `c.req.valid()` and `hono/client`. */
 export type InputOf<V extends Validators> = {
-  in: { [K in keyof V]: V[K] extends z.ZodType ? z.input<V[K]> : never }
-  out: { [K in keyof V]: V[K] extends z.ZodType ? z.output<V[K]> : never }
+  in: { [K in keyof V]: SchemaTypes<V[K]>['input'] }
+  out: { [K in keyof V]: SchemaTypes<V[K]>['output'] }
 }
 
 /** Documentation of one response, for the OpenAPI document. */
 export interface ResponseDoc {
   description: string
-  schema?: z.ZodType
+  /** The body's schema; a zod schema is written into the OpenAPI document. */
+  schema?: StandardSchemaV1
 }
 
 /** Documentation of a route, for the OpenAPI document. */
@@ -38,7 +42,7 @@ export interface RouteDoc {
 }
 
 /** The environment handlers see: the app's, plus the verified token (`c.var.tiToken` or `c.var.token`). */
-export type RouteEnv<E extends Env, Prof extends AnyProfile = TaskInstanceProfile> = E & {
+export type RouteEnv<E extends Env, Prof extends AnyProfile = DefaultProfile> = E & {
   Variables: JwtAuthVariables<Prof>
 }
 
@@ -95,7 +99,7 @@ export interface RouteConfig<
   V extends Validators,
   R extends RouteResponse,
   Pub extends boolean,
-  Prof extends AnyProfile = TaskInstanceProfile,
+  Prof extends AnyProfile = DefaultProfile,
 > extends RouteDoc {
   method: M
   path: P
@@ -105,7 +109,7 @@ export interface RouteConfig<
   public?: Pub
   /** Exchange a workload token for an execution token on success. Default: `false`. */
   exchange?: boolean
-  /** zod schemas for the request parts; failures answer 422. Default: none. */
+  /** Schemas for the request parts (zod, valibot, …); failures answer 422. Default: none. */
   validate?: V
   /** Largest request body in bytes; over it: 413. Default: the table's `bodyLimit` (1 MiB). */
   bodyLimit?: number
@@ -117,7 +121,7 @@ export interface GroupConfig<
   P extends string,
   S extends readonly string[],
   C extends readonly RouteNode[],
-  Prof extends AnyProfile = TaskInstanceProfile,
+  Prof extends AnyProfile = DefaultProfile,
 > {
   /** Prefix of every path inside. */
   path: P
@@ -127,7 +131,7 @@ export interface GroupConfig<
 }
 
 /** `defineRoute` and `defineGroup`, typed for one app's environment and token profile. */
-export interface RouteBuilders<E extends Env, Prof extends AnyProfile = TaskInstanceProfile> {
+export interface RouteBuilders<E extends Env, Prof extends AnyProfile = DefaultProfile> {
   /**
    * One route. Scopes are typed: a misspelt built-in scope is a compile error.
    *
@@ -185,7 +189,7 @@ const builders: RouteBuilders<Env> = {
  * const { defineRoute, defineGroup } = routeBuilders(auth)
  * const forWorker = routeBuilders<{ Bindings: { DB: D1Database } }>()
  */
-export const routeBuilders = <E extends Env = Env, Prof extends AnyProfile = TaskInstanceProfile>(
+export const routeBuilders = <E extends Env = Env, Prof extends AnyProfile = DefaultProfile>(
   _auth?: JwtAuth<Prof>,
 ): RouteBuilders<E, Prof> => builders as unknown as RouteBuilders<E, Prof>
 

@@ -3,8 +3,8 @@ import type { Issuer } from '../mint/issuer'
 import { tokenExchange, tokenRefresh } from '../mint/refresh'
 import { type Checkers, compilePolicy, guard, type RoutePolicy } from '../policy/policy'
 import { mergeScopes } from '../policy/scopes'
+import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
-import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import type { JwtAuth } from '../verify/middleware'
 import { type OverlapRoute, refuseOverlaps } from './overlap'
 import { defaultBodyLimit, methodNotAllowed, requestChecks } from './request-checks'
@@ -12,7 +12,7 @@ import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
 import type { CheckTable, Mounted } from './table-types'
 import { validate } from './validation'
 
-export interface RouteTableOptions<P extends AnyProfile = TaskInstanceProfile> {
+export interface RouteTableOptions<P extends AnyProfile = DefaultProfile> {
   /** Verifies tokens (once per request); its profile reads the claims. */
   auth: JwtAuth<P>
   /**
@@ -80,13 +80,13 @@ interface Compiled {
  * const table = routeTable(defineGroup({ path: '/execution', routes: [health, tasks] }), { auth, issuer })
  * const app = table.mount(new Hono())
  */
-export const routeTable = <const N extends RouteNode, P extends AnyProfile = TaskInstanceProfile>(
+export const routeTable = <const N extends RouteNode, P extends AnyProfile = DefaultProfile>(
   root: N,
   // A table breaking the self: rule asks for an impossible option, naming the routes at fault.
   options: RouteTableOptions<P> & CheckTable<N>,
 ): RouteTable<N> => {
   const { auth, checkers = {}, issuer, bodyLimit = defaultBodyLimit } = options
-  const profile: AnyProfile = auth.profile ?? taskInstanceProfile
+  const profile: AnyProfile = auth.profile ?? defaultProfile()
   if (issuer && issuer.profile.name !== profile.name) {
     throw new TypeError(
       `"issuer" mints ${issuer.profile.name} tokens, "auth" verifies ${profile.name}`,
@@ -114,11 +114,11 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
     const scopes = node.public ? [] : mergeScopes(inherited, own)
     const policy: RoutePolicy | undefined = node.public
       ? undefined
-      : compilePolicy(scopes, checkers, where, profile)
+      : compilePolicy(scopes, checkers, where, profile, auth.issuers)
     const handlers: MiddlewareHandler[] = []
     if (policy) {
       if (refresh) handlers.push(refresh)
-      handlers.push(guard(auth, policy))
+      handlers.push(guard(auth, policy, where))
       if (node.exchange && exchange) handlers.push(exchange)
     }
     const checks = requestChecks(node, bodyLimit, where)

@@ -57,11 +57,14 @@ export interface GatedToken {
 }
 
 // Base64url digit values; -1 for every other character, so one table lookup checks the alphabet.
-const digits = new Int8Array(128).fill(-1)
-for (const [i, c] of [
-  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
-].entries()) {
-  digits[c.charCodeAt(0)] = i
+// Filled on the first token, not when the module loads.
+let digitTable: Int8Array | undefined
+const base64urlDigits = (): Int8Array => {
+  if (digitTable) return digitTable
+  digitTable = new Int8Array(128).fill(-1)
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  for (let i = 0; i < alphabet.length; i++) digitTable[alphabet.charCodeAt(i)] = i
+  return digitTable
 }
 
 /**
@@ -74,6 +77,7 @@ export const decodeBase64url = (text: string): Uint8Array<ArrayBuffer> | undefin
   const tail = length & 3
   if (tail === 1) return undefined
   const bytes = new Uint8Array((length * 3) >> 2)
+  const digits = base64urlDigits()
   const digit = (i: number) => {
     const code = text.charCodeAt(i)
     return code < 128 ? (digits[code] as number) : -1
@@ -126,7 +130,7 @@ const canonicalBinary = (segment: string): string | undefined => {
   }
   if (binary.length !== (segment.length * 3) >> 2) return undefined
   if (tail === 0) return binary
-  const last = digits[segment.charCodeAt(segment.length - 1)] as number
+  const last = base64urlDigits()[segment.charCodeAt(segment.length - 1)] as number
   return (last & (tail === 2 ? 0x0f : 0x03)) === 0 ? binary : undefined
 }
 

@@ -1,5 +1,4 @@
-import { nistCurves } from '../keys/curves'
-import type { TIToken } from '../profile/task-instance'
+import type { DefaultClaims } from '../profile/default'
 import { decodeBase64url } from '../token/gate'
 
 /** What the cache reads of verified claims: their dates. */
@@ -55,19 +54,35 @@ const bytesOf = (value: bigint, size: number) => {
 }
 
 // ECDSA signature length in base64url characters → the curve order that bounds `s`, and half of
-// it, as bytes: a cache hit compares and subtracts bytes, never BigInts.
-const ecdsaOrders = new Map<number, { alg: string; size: number; n: Uint8Array; half: Uint8Array }>(
-  (
-    [
-      [86, 'ES256', 'P-256', 32],
-      [128, 'ES384', 'P-384', 48],
-      [176, 'ES512', 'P-521', 66],
-    ] as const
-  ).map(([length, alg, crv, size]) => {
-    const n = nistCurves[crv]?.n as bigint
-    return [length, { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) }]
-  }),
-)
+// it, as bytes: a cache hit compares and subtracts bytes, never BigInts. The orders are written
+// here (FIPS 186-5 / SEC 2) rather than imported, so a Worker that caches tokens bundles no curve
+// arithmetic.
+type EcdsaOrder = { alg: string; size: number; n: Uint8Array; half: Uint8Array }
+let orders: Map<number, EcdsaOrder> | undefined
+// Built on the first cached token, not when the module loads.
+const ecdsaOrders = () =>
+  (orders ??= new Map<number, EcdsaOrder>(
+    (
+      [
+        [86, 'ES256', 32, 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+        [
+          128,
+          'ES384',
+          48,
+          0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+        ],
+        [
+          176,
+          'ES512',
+          66,
+          0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+        ],
+      ] as const
+    ).map(([length, alg, size, n]) => [
+      length,
+      { alg, size, n: bytesOf(n, size), half: bytesOf(n >> 1n, size) },
+    ]),
+  ))
 
 // Compares two big-endian byte strings of one length: negative, zero or positive.
 const compare = (a: Uint8Array, b: Uint8Array) => {
@@ -104,7 +119,7 @@ const algOf = (segment: string) => {
  */
 export const canonicalToken = (token: string): string => {
   const dot = token.lastIndexOf('.')
-  const order = ecdsaOrders.get(token.length - dot - 1)
+  const order = ecdsaOrders().get(token.length - dot - 1)
   if (!order || algOf(token.slice(0, token.indexOf('.'))) !== order.alg) return token
   const signature = decodeBase64url(token.slice(dot + 1))
   if (!signature) return token
@@ -129,10 +144,10 @@ export const canonicalToken = (token: string): string => {
  *
  * @example
  * const cache = new TokenCache({ maxAge: 30 })
- * app.use('/execution/*', jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], cache }))
+ * app.use('/api/*', jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], audience, cache }))
  * // on key rotation: cache.clear()
  */
-export class TokenCache<C extends CachedClaims = TIToken> {
+export class TokenCache<C extends CachedClaims = DefaultClaims> {
   readonly maxEntries: number
   readonly maxAge: number
   // A Map iterates in insertion order; re-inserting on every hit makes its first key the least

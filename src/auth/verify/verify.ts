@@ -10,8 +10,8 @@ import {
   supportedAlgorithms,
 } from '../keys/keys'
 import { importSecret, keyFits, subtleParams } from '../keys/web-crypto'
+import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
-import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import {
   checkToken,
   type GatedToken,
@@ -24,16 +24,22 @@ import { registeredClaims } from './claims'
 import { previousSecretEnd, previousSecretOptions, withPreviousSecret } from './previous-secret'
 
 /** How tokens are verified. Crypto and claims only: scopes and token types are the policy's job. */
-export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> extends KeyOptions {
+export interface VerifyOptions<P extends AnyProfile = DefaultProfile> extends KeyOptions {
   /** Algorithms accepted in the token header. Required: there is no default allow-list. */
   algorithms: readonly Algorithm[]
-  /** How claims are read: `taskInstanceProfile` or `accessTokenProfile(…)`. Default: `taskInstanceProfile`. */
+  /**
+   * How claims are read: `accessTokenProfile(…)` or `taskInstanceProfile` (`hono-scoped-jwt/airflow`).
+   * Default: the access-token profile (RFC 9068), `accessTokenProfile()`.
+   */
   profile?: P
   /**
-   * Accepted audiences; a token must carry one of them. Default: the profile's (task instance:
-   * `['urn:airflow.apache.org:task']`; access token: none, `aud` not checked).
+   * Accepted audiences; a token must carry one of them (RFC 9068 §4, RFC 8725 §3.9). Default: the
+   * profile's (task instance: `['urn:airflow.apache.org:task']`). A profile without one (access
+   * tokens) requires this option: the factory throws without it, since a resource server that
+   * skips `aud` accepts tokens the same issuer made for other APIs. `false` accepts any audience
+   * (or none) on purpose, e.g. tokens from `hono/jwt`'s `sign`, which sets no `aud`.
    */
-  audience?: string | readonly string[]
+  audience?: string | readonly string[] | false
   /** When set, the `iss` a token must carry. Default: `openIdIssuer` when set, else none (not checked). */
   issuer?: string
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default: `10`. */
@@ -66,11 +72,30 @@ export interface VerifyOptions<P extends AnyProfile = TaskInstanceProfile> exten
   previousSecretUntil?: Date | number
 }
 
-export const defaultAudience = 'urn:airflow.apache.org:task'
-export const defaultRealm = 'execution-api'
+/**
+ * The audiences a verifier accepts: the option's, else the profile's; `undefined` (aud not
+ * checked) only when the option says `false`. Throws when neither names one.
+ */
+const audienceOf = (
+  option: VerifyOptions['audience'],
+  profile: AnyProfile,
+): string[] | undefined => {
+  if (option === false) return undefined
+  const audience = typeof option === 'string' ? [option] : [...(option ?? profile.audience ?? [])]
+  if (option === undefined && !profile.audience) {
+    throw new TypeError(
+      '"audience" is required: name the audiences this API accepts (the `aud` of its tokens), ' +
+        'or set it to false to accept tokens for any audience',
+    )
+  }
+  if (!audience.length || !audience.every((a) => typeof a === 'string' && a)) {
+    throw new TypeError('"audience" must name at least one audience, as strings')
+  }
+  return audience
+}
 
 /** Verifies one compact JWS token, resolving to its typed claims or rejecting with an `AuthError`. */
-export type Verifier<Claims = ClaimsOf<TaskInstanceProfile>> = (token: string) => Promise<Claims>
+export type Verifier<Claims = ClaimsOf<DefaultProfile>> = (token: string) => Promise<Claims>
 
 // Options every verifier checks the same way, when it is created.
 const prepare = (
@@ -190,7 +215,7 @@ export interface VerifiedJws {
 export const createJwsVerifier = (
   options: SignatureOptions,
 ): ((token: string) => Promise<VerifiedJws>) => {
-  const { gate, keyFor, badSignature } = prepare(options, 'bytes', defaultRealm)
+  const { gate, keyFor, badSignature } = prepare(options, 'bytes', 'api')
   return async (token: string): Promise<VerifiedJws> => {
     const gated = checkToken(token, gate)
     let key = keyFor(gated.header)
@@ -217,13 +242,13 @@ export const createJwsVerifier = (
  * payload the gate parsed.
  *
  * @example
- * const verify = createVerifier({ secret, algorithms: ['HS512'] })
+ * const verify = createVerifier({ secret, algorithms: ['HS512'], audience: 'https://api.example.com' })
  * const token = await verify(compactJws)
  */
-export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
+export const createVerifier = <P extends AnyProfile = DefaultProfile>(
   options: VerifyOptions<P>,
 ): Verifier<ClaimsOf<P>> => {
-  const profile: AnyProfile = options.profile ?? taskInstanceProfile
+  const profile: AnyProfile = options.profile ?? defaultProfile()
   if (typeof profile?.check !== 'function') throw new TypeError('"profile" must be a token profile')
   const { realm, gate, getKey, keyFor, badSignature } = prepare(
     options,
@@ -233,15 +258,7 @@ export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
   )
   const leeway = options.leeway ?? 10
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
-  const audience =
-    typeof options.audience === 'string'
-      ? [options.audience]
-      : options.audience || profile.audience
-        ? [...(options.audience ?? profile.audience ?? [])]
-        : undefined
-  if (audience && (!audience.length || !audience.every((a) => typeof a === 'string' && a))) {
-    throw new TypeError('"audience" must name at least one audience, as strings')
-  }
+  const audience = audienceOf(options.audience, profile)
   const issuer =
     options.issuer ??
     (options.openIdIssuer === undefined ? undefined : issuerText(options.openIdIssuer))

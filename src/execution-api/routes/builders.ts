@@ -1,11 +1,12 @@
+import type { TaskInstanceProfile } from '../../airflow'
 import { routeBuilders } from '../../index'
 import type { ExecutionBindings } from '../config'
 
 /** The Worker's environment, as handlers see it. */
 export type AppEnv = { Bindings: ExecutionBindings }
 
-/** `defineRoute` and `defineGroup` typed with the Worker's bindings. */
-export const { defineRoute, defineGroup } = routeBuilders<AppEnv>()
+/** `defineRoute` and `defineGroup` typed with the Worker's bindings and Airflow's task tokens. */
+export const { defineRoute, defineGroup } = routeBuilders<AppEnv, TaskInstanceProfile>()
 
 /** The 404 body of the contract: `{"detail": {"reason": "not_found", "message": …}}`. */
 export const notFoundBody = (message: string) => ({

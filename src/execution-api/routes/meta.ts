@@ -1,5 +1,7 @@
 import * as z from 'zod'
-import type { Issuer, OpenApiDocument } from '../../index'
+import type { TaskInstanceProfile } from '../../airflow'
+import type { Issuer } from '../../mint'
+import type { OpenApiDocument } from '../../openapi'
 import { defineRoute } from './builders'
 
 // Routes that need no token and never read the Authorization header.
@@ -20,7 +22,7 @@ const health = defineRoute({
 const jwksSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string() })) })
 
 /** The public keys of the signing key (none for a shared secret). */
-const jwks = (issuer: Issuer | undefined) =>
+const jwks = (issuer: Issuer<TaskInstanceProfile> | undefined) =>
   defineRoute({
     method: 'get',
     path: '/.well-known/jwks.json',
@@ -75,5 +77,7 @@ const openApi = (documentFor: DocumentFor) =>
     },
   })
 
-export const metaRoutes = (issuer: Issuer | undefined, documentFor: DocumentFor) =>
-  [health, jwks(issuer), openApi(documentFor)] as const
+export const metaRoutes = (
+  issuer: Issuer<TaskInstanceProfile> | undefined,
+  documentFor: DocumentFor,
+) => [health, jwks(issuer), openApi(documentFor)] as const

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type * as z from 'zod'
-import { validationFailed } from '../../index'
+import { validationFailed } from '../../zod'
 
 /**
  * Reads a JSON body that may be absent (FastAPI's body parameter whose every field has a

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { TaskInstanceProfile } from '../../airflow'
 import { currentToken, type RouteEnv } from '../../index'
 import { teamOf } from '../store/task-instances'
 import type { AppEnv } from './builders'
@@ -10,5 +11,5 @@ import type { AppEnv } from './builders'
  */
 export const teamFinder =
   (multiTeam: boolean) =>
-  (c: Context<RouteEnv<AppEnv>>): Promise<string | null> =>
+  (c: Context<RouteEnv<AppEnv, TaskInstanceProfile>>): Promise<string | null> =>
     multiTeam ? teamOf(c.env.DB, currentToken(c).sub.toLowerCase()) : Promise.resolve(null)

@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../../index'
+import type { OpenApiDocument } from '../../openapi'
 import type { Instruction } from './change'
 import type { VersionEngine } from './engine'
 

@@ -8,6 +8,7 @@ import {
   jwkFits,
   jwkProblem,
   privateMembers,
+  sameKey,
   secretBytes,
 } from './key-checks'
 import { createRemoteKeySet, type RemoteKeySetOptions } from './remote-keys'
@@ -120,6 +121,8 @@ export const toPublicJwk = (jwk: JWK): JWK => {
 interface LocalKey {
   alg: string
   kid: string | undefined
+  /** What the key was given as: a public JWK, or the `CryptoKey` itself. */
+  source: JWK | CryptoKey
   key: () => CryptoKey | Promise<CryptoKey>
 }
 
@@ -171,13 +174,38 @@ const localKey = (
     const { key, alg, kid } = entry as CryptoKeyEntry
     const problem = cryptoKeyProblem(key, alg)
     if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
-    return { alg, kid, key: once(() => checkedCryptoKey(key)) }
+    return { alg, kid, source: key, key: once(() => checkedCryptoKey(key)) }
   }
   const jwk = entry as JWK
   const problem = jwkProblem(jwk)
   if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
   const alg = typeof jwk.alg === 'string' ? jwk.alg : derivedAlg(jwk, algorithms, option)
-  return { alg, kid: jwk.kid, key: once(() => importPublicJwk(jwk as JsonWebKey, alg)) }
+  return {
+    alg,
+    kid: jwk.kid,
+    source: jwk,
+    key: once(() => importPublicJwk(jwk as JsonWebKey, alg)),
+  }
+}
+
+const sameSource = (a: JWK | CryptoKey, b: JWK | CryptoKey) =>
+  a === b || (!(a instanceof CryptoKey) && !(b instanceof CryptoKey) && sameKey(a, b))
+
+// A token's `kid` must choose one key. The same key listed again under its `kid` (the live set
+// copied back beside the signing key during a rotation) is that key once; another key under a
+// `kid` already taken would make every token of that `kid` match two keys and verify with none,
+// so it is refused here, as `publishedKeys` refuses it. A `CryptoKey` cannot be compared with a
+// JWK without exporting it, so under a taken `kid` only the very same `CryptoKey` counts as one.
+const addLocal = (locals: LocalKey[], next: LocalKey, option: string) => {
+  const twins = locals.filter((key) => key.kid === next.kid)
+  if (twins.some((key) => !sameSource(key.source, next.source))) {
+    if (next.kid !== undefined) {
+      throw new TypeError(`"${option}" has another key under the kid ${JSON.stringify(next.kid)}`)
+    }
+  } else if (twins.some((key) => key.alg === next.alg)) {
+    return
+  }
+  locals.push(next)
 }
 
 /**
@@ -191,10 +219,10 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
   const locals: LocalKey[] = []
   if (options.privateJwk) {
     const jwk = toPublicJwk(parseJwk(options.privateJwk, 'privateJwk'))
-    locals.push(localKey(jwk, 'privateJwk', algorithms))
+    addLocal(locals, localKey(jwk, 'privateJwk', algorithms), 'privateJwk')
   }
   for (const entry of options.publicKeys ?? []) {
-    locals.push(localKey(entry, 'publicKeys', algorithms))
+    addLocal(locals, localKey(entry, 'publicKeys', algorithms), 'publicKeys')
   }
 
   const hmacKeys = new Map<string, () => CryptoKey | Promise<CryptoKey>>()

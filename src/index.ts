@@ -3,6 +3,7 @@ export {
   type AuthErrorCode,
   type BearerChallenge,
   DuplicateTokenError,
+  EmptyCookieError,
   ExpiredTokenError,
   InsufficientScopeError,
   InvalidTokenError,

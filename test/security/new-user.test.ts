@@ -52,3 +52,20 @@ describe('8. the live key set beside the signing key', () => {
     ).toThrow(/another key under the kid/)
   })
 })
+
+describe('12. an empty token cookie', () => {
+  it('is a 400 that names the cookie, not the authorization header', async () => {
+    const a = await generateSigningJwk()
+    const app = appOn({ algorithms: ['EdDSA'], privateJwk: a, cookie: 'session' })
+    const res = await app.request('/x', { headers: { cookie: 'theme=dark; session=' } })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ detail: 'Malformed auth cookie' })
+    const challenge = res.headers.get('www-authenticate')
+    expect(challenge).toContain('error="invalid_request"')
+    expect(challenge).toContain('error_description="The cookie session holds no token"')
+    expect(challenge).not.toMatch(/authorization header/i)
+    // The header's own error keeps its wording.
+    const header = await app.request('/x', { headers: { authorization: 'Bearer' } })
+    expect(await header.json()).toEqual({ detail: 'Malformed authorization header' })
+  })
+})

@@ -15,7 +15,7 @@ export {
   SubjectMismatchError,
   TokenTypeNotAllowedError,
 } from './auth/errors'
-export { createDiscoveredKeySet } from './auth/keys/discovery'
+export { createDiscoveredKeySet, IssuerMismatchError } from './auth/keys/discovery'
 export {
   type Algorithm,
   type CryptoKeyEntry,
@@ -27,6 +27,7 @@ export { type PublishedKeysOptions, publishedKeys } from './auth/keys/published-
 export {
   createRemoteKeySet,
   type RemoteKeySet,
+  type RemoteKeySetEvent,
   type RemoteKeySetOptions,
 } from './auth/keys/remote-keys'
 export {

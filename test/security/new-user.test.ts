@@ -2,6 +2,7 @@
 // key set beside the signing key, discovery that names another issuer, an http: issuer off
 // loopback, and the cookie's own error.
 import { Hono } from 'hono'
+import type { JWK } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { toPublicJwk } from '../../src/auth/keys/keys'
 import type { JwtAuthOptions } from '../../src/auth/verify/middleware'
@@ -18,7 +19,7 @@ const appOn = (options: Omit<JwtAuthOptions, 'profile' | 'audience'>) => {
   return app
 }
 
-const mintWith = (privateJwk: JsonWebKey) =>
+const mintWith = (privateJwk: JWK) =>
   createIssuer({ privateJwk, profile, audience }).mint({ sub: 'alice' })
 
 describe('8. the live key set beside the signing key', () => {
@@ -67,5 +68,67 @@ describe('12. an empty token cookie', () => {
     // The header's own error keeps its wording.
     const header = await app.request('/x', { headers: { authorization: 'Bearer' } })
     expect(await header.json()).toEqual({ detail: 'Malformed authorization header' })
+  })
+})
+
+describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
+  const issuer = 'http://keycloak:8080/realms/dev'
+  const certs = `${issuer}/protocol/openid-connect/certs`
+
+  /** The IdP as a custom fetch, counting requests: no network, and proof of none. */
+  const keycloak = (jwk: JWK) => {
+    const requests: string[] = []
+    const fetch = async (input: RequestInfo | URL) => {
+      const url = String(input instanceof Request ? input.url : input)
+      requests.push(url)
+      const body =
+        url === `${issuer}/.well-known/openid-configuration`
+          ? { issuer, jwks_uri: certs }
+          : url === certs
+            ? { keys: [jwk] }
+            : undefined
+      return body
+        ? Response.json(body)
+        : new Response('not found', { status: 404, headers: { 'content-type': 'text/plain' } })
+    }
+    return { fetch: fetch as typeof globalThis.fetch, requests }
+  }
+
+  it('is refused when the middleware is made, before any request, naming the opt-in', async () => {
+    const idp = keycloak(toPublicJwk(await generateSigningJwk()))
+    for (const option of [{ openIdIssuer: issuer }, { jwksUrl: certs }]) {
+      expect(() =>
+        jwtAuth({ algorithms: ['EdDSA'], fetch: idp.fetch, profile, ...option }),
+      ).toThrow(
+        /must use https: \(http: only on loopback, or with "dangerouslyAllowInsecureHttp" in development\)/,
+      )
+    }
+    expect(idp.requests).toEqual([])
+  })
+
+  it('verifies with dangerouslyAllowInsecureHttp: true, and the default stays https only', async () => {
+    const a = await generateSigningJwk()
+    const idp = keycloak(toPublicJwk(a))
+    const app = appOn({
+      algorithms: ['EdDSA'],
+      openIdIssuer: issuer,
+      dangerouslyAllowInsecureHttp: true,
+      fetch: idp.fetch,
+    })
+    const token = await createIssuer({ privateJwk: a, profile, audience, issuer }).mint({
+      sub: 'alice',
+    })
+    const res = await app.request('/x', bearer(token))
+    expect(res.status).toBe(200)
+    expect(idp.requests).toEqual([`${issuer}/.well-known/openid-configuration`, certs])
+    // Only `true` opts in: a truthy string from an environment variable does not.
+    expect(() =>
+      jwtAuth({
+        algorithms: ['EdDSA'],
+        openIdIssuer: issuer,
+        dangerouslyAllowInsecureHttp: 'false' as unknown as boolean,
+        profile,
+      }),
+    ).toThrow(/must use https:/)
   })
 })

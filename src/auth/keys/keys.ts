@@ -65,6 +65,13 @@ export interface KeyOptions {
    * says otherwise. `https:` unless on loopback. Default: none.
    */
   openIdIssuer?: string | URL
+  /**
+   * Development only: lets `jwksUrl`, `openIdIssuer` and its `jwks_uri` use plain `http:` off
+   * loopback (an IdP in docker-compose, `http://keycloak:8080`). Over plain HTTP anyone on the
+   * path can serve their own keys and mint any token: never set it in production. Only `true`
+   * opts in. Default: `false` (`http:` on `localhost`, `127.0.0.1` and `[::1]` only).
+   */
+  dangerouslyAllowInsecureHttp?: boolean
   /** Fetching and caching of `jwksUrl` (and `openIdIssuer`'s key set): timeout, cooldown, staleness. Default: see `RemoteKeySetOptions`. */
   remoteKeySet?: RemoteKeySetOptions
 }
@@ -239,12 +246,18 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
     if (!hmacKeys.size) throw new TypeError('"secret" needs an HS algorithm in "algorithms"')
   }
 
-  const remoteOptions = { ...options.remoteKeySet, realm, fetch: options.fetch }
+  const insecure = options.dangerouslyAllowInsecureHttp === true
+  const remoteOptions = {
+    ...options.remoteKeySet,
+    realm,
+    fetch: options.fetch,
+    dangerouslyAllowInsecureHttp: insecure,
+  }
   if (options.jwksUrl && options.openIdIssuer) {
     throw new TypeError('"jwksUrl" and "openIdIssuer" both name a key set: give one')
   }
   const remote = options.jwksUrl
-    ? createRemoteKeySet(trustedUrl(options.jwksUrl, 'jwksUrl'), remoteOptions)
+    ? createRemoteKeySet(trustedUrl(options.jwksUrl, 'jwksUrl', insecure), remoteOptions)
     : options.openIdIssuer
       ? createDiscoveredKeySet(options.openIdIssuer, remoteOptions)
       : undefined

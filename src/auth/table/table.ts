@@ -6,7 +6,6 @@ import { mergeScopes } from '../policy/scopes'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import type { JwtAuth } from '../verify/middleware'
-import { fixedPosition, methodsMeet, type Pattern, pathPattern, patternsMeet } from './overlap'
 import { defaultBodyLimit, methodNotAllowed, requestChecks } from './request-checks'
 import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
 import type { CheckTable, Mounted } from './table-types'
@@ -68,58 +67,9 @@ const joinPath = (prefix: string, path: string) =>
 // `/ti/:task_instance_id/info` serve the same requests, so they get the same shape.
 const pathShape = (path: string) => path.replace(/\/:[^/{?]+/g, '/:')
 
-const describe = ({ route }: Compiled) =>
-  `${route.method.toUpperCase()} ${route.path} (${route.public ? 'public' : `scopes: ${route.scopes.join(', ') || 'none'}`})`
-
-// One policy for every request two routes share: both public, or the same scopes with their
-// ownership parameters at one fixed position, so that whichever route Hono runs first decides alike.
-const samePolicy = (a: Compiled, b: Compiled, pa: Pattern, pb: Pattern) => {
-  if (a.route.public || b.route.public) return a.route.public === b.route.public
-  const scopes = new Set(a.route.scopes)
-  if (scopes.size !== new Set(b.route.scopes).size) return false
-  if (!b.route.scopes.every((s) => scopes.has(s))) return false
-  return a.owned.every((name) => {
-    const at = fixedPosition(pa, name)
-    return at !== undefined && at === fixedPosition(pb, name)
-  })
-}
-
-/**
- * Two routes that can match one request are a build error unless they carry the same policy:
- * Hono runs the first one registered, so an unguarded (or more loosely guarded) route listed
- * first would serve the other's requests without its guard. Identical paths are an error even
- * with one policy: the second route could never answer.
- */
-const refuseOverlaps = (compiled: readonly Compiled[]) => {
-  const patterns = compiled.map(({ route }) => pathPattern(route.path))
-  const shapes = compiled.map(({ route }) => pathShape(route.path))
-  for (let i = 0; i < compiled.length; i++) {
-    for (let j = 0; j < i; j++) {
-      const [a, b] = [compiled[j] as Compiled, compiled[i] as Compiled]
-      if (!methodsMeet(a.route.method, b.route.method)) continue
-      const [first, second] = [
-        `${a.route.method.toUpperCase()} ${a.route.path}`,
-        `${b.route.method.toUpperCase()} ${b.route.path}`,
-      ]
-      if (shapes[i] === shapes[j]) {
-        if (first === second) throw new Error(`Route defined twice: ${first}`)
-        throw new Error(`Routes match the same requests: ${first} and ${second}`)
-      }
-      const [pa, pb] = [patterns[j] as Pattern, patterns[i] as Pattern]
-      if (patternsMeet(pa, pb) && !samePolicy(a, b, pa, pb)) {
-        throw new Error(
-          `Routes can match the same request with different policies: ${describe(a)} and ${describe(b)}; the first would decide for both. Give them the same scopes, or paths no request matches both (a literal segment where the other has another literal)`,
-        )
-      }
-    }
-  }
-}
-
 interface Compiled {
   route: TableRoute
   handlers: MiddlewareHandler[]
-  /** Path parameters the route's ownership scopes compare (`self:`, `ti:self`). */
-  owned: readonly string[]
 }
 
 /**
@@ -187,12 +137,21 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
         bodyLimit: checks.bodyLimit,
       },
       handlers,
-      owned: policy?.self.map((s) => s.param) ?? [],
     })
   }
   walk(root, '', [])
 
-  refuseOverlaps(compiled)
+  // Two routes answering the same requests would let the first one registered decide, guarded or
+  // not: a build error, whatever their parameters are named.
+  const seen = new Map<string, string>()
+  for (const { route } of compiled) {
+    const where = `${route.method.toUpperCase()} ${route.path}`
+    const key = `${route.method.toUpperCase()} ${pathShape(route.path)}`
+    const first = seen.get(key)
+    if (first === where) throw new Error(`Route defined twice: ${where}`)
+    if (first) throw new Error(`Routes match the same requests: ${first} and ${where}`)
+    seen.set(key, where)
+  }
 
   const routes = compiled.map((c) => Object.freeze(c.route))
   return {

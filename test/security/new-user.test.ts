@@ -6,7 +6,14 @@ import type { JWK } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { toPublicJwk } from '../../src/auth/keys/keys'
 import type { JwtAuthOptions } from '../../src/auth/verify/middleware'
-import { accessTokenProfile, createIssuer, generateSigningJwk, jwtAuth } from '../../src/index'
+import {
+  accessTokenProfile,
+  createIssuer,
+  generateSigningJwk,
+  jwtAuth,
+  routeBuilders,
+  routeTable,
+} from '../../src/index'
 import { bearer } from './helpers'
 
 const audience = 'https://api.example'
@@ -130,5 +137,29 @@ describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
         profile,
       }),
     ).toThrow(/must use https:/)
+  })
+})
+
+describe('11. a group whose routes are a function of its builders', () => {
+  it('mounts them as a list: the parent’s parameter reaches the child’s handler', async () => {
+    const secret = 'k'.repeat(64)
+    const auth = jwtAuth({ secret, algorithms: ['HS512'], profile, audience })
+    const { defineGroup } = routeBuilders(auth).withEnv<{ Bindings: { NAME: string } }>()
+    const orgs = defineGroup({
+      path: '/orgs/:org_id',
+      scopes: ['self:org_id'],
+      routes: ({ defineRoute }) => [
+        defineRoute({
+          method: 'get',
+          path: '/name',
+          handler: (c) => c.json({ org: c.req.param('org_id'), name: c.env.NAME }),
+        }),
+      ],
+    })
+    const app = routeTable(orgs, { auth }).mount(new Hono<{ Bindings: { NAME: string } }>())
+    const token = await createIssuer({ secret, profile, audience }).mint({ sub: 'acme' })
+    const res = await app.request('/orgs/acme/name', bearer(token), { NAME: 'n' })
+    expect(await res.json()).toEqual({ org: 'acme', name: 'n' })
+    expect((await app.request('/orgs/other/name', bearer(token), { NAME: 'n' })).status).toBe(403)
   })
 })

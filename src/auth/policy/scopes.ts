@@ -8,9 +8,11 @@ export type BuiltinScope<P = TaskInstanceProfile> =
   | `self:${string}`
 
 /**
- * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
- * `token:` type the profile lacks, a `self:<param>=<claim>` naming a claim it lacks, anything else
- * in the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
+ * One scope string, checked for profile `P`: itself when good, else a message naming what is
+ * wrong, so that the compiler reports `'self:org_id=orgg' is not assignable to "self:org_id=orgg:
+ * 'orgg' is not a claim of the token profile"`: a `token:` type the profile lacks, a
+ * `self:<param>=<claim>` naming a claim it lacks, `self:` without a parameter, anything else in
+ * the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
  * space. Every other scope is the route's requirement (or a checker's name).
  */
 export type CheckScope<S extends string, P = TaskInstanceProfile> =
@@ -19,20 +21,24 @@ export type CheckScope<S extends string, P = TaskInstanceProfile> =
     : S extends `token:${infer T}`
       ? T extends TokenTypeOf<P>
         ? S
-        : never
+        : `${S}: '${T}' is not a token type of the token profile`
       : S extends `self:${infer Param}=${infer Claim}`
         ? Param extends ''
-          ? never
+          ? `${S}: self: needs a path parameter's name`
           : Claim extends keyof ClaimsOf<P> & string
             ? S
-            : never
+            : `${S}: '${Claim}' is not a claim of the token profile`
         : S extends `self:${infer Param}`
           ? Param extends ''
-            ? never
+            ? `${S}: self: needs a path parameter's name`
             : S
-          : S extends `ti:${string}` | '' | `${string} ${string}`
-            ? never
-            : S
+          : S extends `ti:${string}`
+            ? `${S}: not a scope of this token profile (ti: is the library's namespace)`
+            : S extends ''
+              ? 'a scope is never empty'
+              : S extends `${string} ${string}`
+                ? `${S}: a scope has no spaces`
+                : S
 
 /** A scope list with every entry checked by `CheckScope`. */
 export type CheckScopes<S extends readonly string[], P = TaskInstanceProfile> = {

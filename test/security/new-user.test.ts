@@ -4,6 +4,7 @@
 import { Hono } from 'hono'
 import type { JWK } from 'jose'
 import { describe, expect, it } from 'vitest'
+import * as z from 'zod'
 import { toPublicJwk } from '../../src/auth/keys/keys'
 import type { JwtAuthOptions } from '../../src/auth/verify/middleware'
 import {
@@ -161,5 +162,30 @@ describe('11. a group whose routes are a function of its builders', () => {
     const res = await app.request('/orgs/acme/name', bearer(token), { NAME: 'n' })
     expect(await res.json()).toEqual({ org: 'acme', name: 'n' })
     expect((await app.request('/orgs/other/name', bearer(token), { NAME: 'n' })).status).toBe(403)
+  })
+})
+
+describe('12. a checker replaces what the token grants (as the README says)', () => {
+  it('decides its scope alone: the token’s scope claim is not consulted for it', async () => {
+    const secret = 'k'.repeat(64)
+    const claims = z.object({ roles: z.array(z.string()) })
+    const withRoles = accessTokenProfile({ claims })
+    const auth = jwtAuth({ secret, algorithms: ['HS512'], profile: withRoles, audience })
+    const { defineRoute } = routeBuilders(auth)
+    const route = defineRoute({
+      method: 'get',
+      path: '/tasks',
+      scopes: ['tasks:read'],
+      handler: (c) => c.text('ok'),
+    })
+    const app = routeTable(route, {
+      auth,
+      checkers: { 'tasks:read': (_c, token) => token.roles.includes('reader') },
+    }).mount(new Hono())
+    const mint = createIssuer({ secret, profile: withRoles, audience })
+    const granted = await mint.mint({ sub: 'a', scopes: ['tasks:read'], claims: { roles: [] } })
+    const reader = await mint.mint({ sub: 'a', claims: { roles: ['reader'] } })
+    expect((await app.request('/tasks', bearer(granted))).status).toBe(403)
+    expect((await app.request('/tasks', bearer(reader))).status).toBe(200)
   })
 })

@@ -64,11 +64,11 @@ const outcome = (promise) =>
     },
   )
 
-const verifierFor = (issuer) =>
+const verifierFor = (issuer, onEvent) =>
   lib.createVerifier({
     algorithms: ['EdDSA'],
     openIdIssuer: issuer,
-    remoteKeySet: timings,
+    remoteKeySet: { ...timings, onEvent },
     profile: lib.accessTokenProfile(),
   })
 
@@ -121,12 +121,7 @@ for (const [name, documentIssuer] of mismatches) {
     const { state, issuer } = await provider(keys.jwk)
     state.issuer = documentIssuer(issuer)
     const events = []
-    const verify = lib.createVerifier({
-      algorithms: ['EdDSA'],
-      openIdIssuer: issuer,
-      remoteKeySet: { ...timings, onEvent: (event) => events.push(event) },
-      profile: lib.accessTokenProfile(),
-    })
+    const verify = verifierFor(issuer, (event) => events.push(event))
     const error = await verify(await keys.sign({ iss: issuer })).catch((e) => e)
     assert.ok(error instanceof lib.KeysUnavailableError)
     assert.equal(error.status, 503)
@@ -149,12 +144,7 @@ test('a failing key set fetch is reported through the key-set events hook', asyn
   const { state, issuer } = await provider(keys.jwk)
   state.jwksUri = state.jwksUri.replace('/jwks', '/gone')
   const events = []
-  const verify = lib.createVerifier({
-    algorithms: ['EdDSA'],
-    openIdIssuer: issuer,
-    remoteKeySet: { ...timings, onEvent: (event) => events.push(event) },
-    profile: lib.accessTokenProfile(),
-  })
+  const verify = verifierFor(issuer, (event) => events.push(event))
   assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 503)
   assert.equal(events.length, 1)
   assert.equal(events[0].type, 'failed')

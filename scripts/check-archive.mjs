@@ -35,6 +35,9 @@ try {
   )
   if (archive.status !== 0) throw new Error('git archive HEAD | tar -x failed')
   symlinkSync(join(root, 'node_modules'), join(folder, 'node_modules'), 'dir')
+  // No repository is visible from the folder, as in a source download: a test that runs git fails.
+  const probe = spawnSync('git', ['rev-parse', '--git-dir'], { cwd: folder, encoding: 'utf8' })
+  if (probe.status === 0) throw new Error(`git still sees a repository: ${probe.stdout.trim()}`)
   console.log(`archive of HEAD in ${folder} (no .git); steps: ${only.join(', ')}`)
   const test = spawnSync(
     process.execPath,
@@ -42,7 +45,6 @@ try {
     {
       cwd: folder,
       stdio: 'inherit',
-      env: { ...process.env, GIT_DIR: join(folder, '.git-absent') },
     },
   )
   process.exitCode = test.status ?? 1

@@ -37,7 +37,7 @@ class DiscoveryFailed extends Error {}
  * every token gets, and the error of the `failed` key-set event. Both strings are in the message.
  */
 export class IssuerMismatchError extends DiscoveryFailed {
-  readonly code = 'ERR_ISSUER_MISMATCH'
+  readonly code: 'ERR_ISSUER_MISMATCH' = 'ERR_ISSUER_MISMATCH'
   /** The configured `openIdIssuer`, as compared. */
   readonly expected: string
   /** The discovery document's `issuer`, whatever its type. */

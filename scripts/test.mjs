@@ -114,6 +114,13 @@ const allSteps = [
     args: ['--disable-warning=ExperimentalWarning', 'test/conformance/run.ts'],
     count: perRuntime('conformance'),
   },
+  // Redocly's recommended rules on the OpenAPI document of every API version (offline).
+  {
+    name: 'openapi lint (redocly, every version)',
+    cmd: 'node',
+    args: ['--disable-warning=ExperimentalWarning', 'test/conformance/openapi-lint.ts'],
+    count: perRuntime('openapi lint'),
+  },
   // The docs page in headless chromium (from npm: @sparticuz/chromium, unpacked per run): Swagger UI
   // on wrangler dev and the Node server lists every operation and the bearer scheme, with no
   // request off loopback.

@@ -1,38 +1,51 @@
-import type { MiddlewareHandler } from 'hono'
+import type { OpenApiDocument } from '../index'
+import { createEngine } from './versions/engine'
+import { airflowVersions } from './versions/index'
+import { documentVersionHeader, versionDocument } from './versions/openapi'
+import { pickVersion } from './versions/pick'
+import { apiVersionHeader, versionedFetch } from './versions/versioned'
 
 // Airflow versions its Execution API with Cadwyn, by date, in the `Airflow-API-Version` header
-// (airflow-core/src/airflow/api_fastapi/execution_api/app.py and versions/__init__.py). This Worker
-// implements one version, the one of the Task SDK models it follows: `API_VERSION` in
-// task-sdk/src/airflow/sdk/api/datamodels/_generated.py at apache/airflow@014c5f048a12.
+// (airflow-core/src/airflow/api_fastapi/execution_api/app.py and versions/__init__.py). This
+// Worker serves every version of Airflow's bundle (versions/): handlers speak the newest shapes
+// and versions/engine.ts migrates requests up and answers down, as Cadwyn does.
 
-/** The Execution API version this Worker implements. */
-export const apiVersion = '2026-06-30'
+export { apiVersionHeader }
 
-export const apiVersionHeader = 'Airflow-API-Version'
+/** The bundle's engine, built once per isolate (it is plain data, the same for every app). */
+let built: ReturnType<typeof createEngine> | undefined
+export const versionEngine = () => {
+  built ??= createEngine(airflowVersions)
+  return built
+}
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/
+/** The newest version: what a request without the header is served as. */
+export const newestApiVersion = () => versionEngine().dates[0] as string
 
-const validDate = (text: string) =>
-  isoDate.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)
+/** Wraps an app's `fetch` (and so `app.request`) with the versioning, under `base`. */
+export const withVersioning = <
+  A extends { fetch: (request: Request, ...rest: never[]) => Response | Promise<Response> },
+>(
+  app: A,
+  base: string,
+): A => {
+  const inner = app.fetch as unknown as Parameters<typeof versionedFetch>[2]
+  app.fetch = versionedFetch(versionEngine(), base, inner) as unknown as A['fetch']
+  return app
+}
 
-/**
- * Picks the version as Cadwyn's `VersionPickingMiddleware` does, for a bundle of one version: no
- * header means the latest; a later date falls back to the closest version not newer than it (this
- * one); a date before every version matches no route (Cadwyn answers 404). Every answer names the
- * version that served it. A value that is not a date is a 422 on the header, as FastAPI writes it.
- */
-export const apiVersioning = (): MiddlewareHandler =>
-  async function airflowApiVersion(c, next) {
-    const asked = c.req.header(apiVersionHeader)?.trim()
-    if (asked !== undefined && !validDate(asked)) {
-      const loc = ['header', apiVersionHeader.toLowerCase()]
-      const msg = 'Input should be a valid date in the format YYYY-MM-DD'
-      c.res = c.json({ detail: [{ loc, msg, type: 'date_from_datetime_parsing' }] }, 422)
-    } else if (asked !== undefined && asked < apiVersion) {
-      const detail = `Airflow-API-Version ${asked} is older than ${apiVersion}, the only version this server implements`
-      c.res = c.json({ detail }, 404)
-    } else {
-      await next()
+/** The OpenAPI document of each version, made from the head one on first request and kept. */
+export const versionedDocuments = (head: () => OpenApiDocument, base: string) => {
+  const cache = new Map<string, OpenApiDocument>()
+  return (asked: string | null | undefined) => {
+    const engine = versionEngine()
+    const picked = pickVersion(engine.dates, asked)
+    if (picked.kind !== 'version') return picked
+    let doc = cache.get(picked.date)
+    if (!doc) {
+      doc = documentVersionHeader(versionDocument(engine, head(), picked.date, base), engine.dates)
+      cache.set(picked.date, doc)
     }
-    c.res.headers.set(apiVersionHeader, apiVersion)
+    return { kind: 'document' as const, date: picked.date, doc }
   }
+}

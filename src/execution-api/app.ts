@@ -10,13 +10,20 @@ import {
   type RouteNode,
   routeTable,
 } from '../index'
-import { apiVersion, apiVersioning } from './api-version'
+import { newestApiVersion, versionEngine, versionedDocuments, withVersioning } from './api-version'
 import { type ExecutionBindings, loadConfig } from './config'
 import { mountDocs } from './docs'
+import { callbacks, connectionTests } from './routes/absent'
+import { assetEventRoutes, assets } from './routes/assets'
 import { type AppEnv, defineGroup } from './routes/builders'
+import { dagRuns, dags } from './routes/dag-runs'
+import { hitlDetails } from './routes/hitl'
 import { metaRoutes } from './routes/meta'
-import { resourceRoutes, xcoms } from './routes/resources'
+import { resourceRoutes } from './routes/resources'
+import { assetStateStore, taskStateStore } from './routes/state-stores'
+import { taskInstanceQueries, taskReschedules } from './routes/task-instance-queries'
 import { taskInstances } from './routes/task-instances'
+import { xcoms } from './routes/xcoms'
 
 const realm = 'execution-api'
 
@@ -65,25 +72,44 @@ export const createApp = (env: ExecutionBindings) => {
   const root = defineGroup({
     path: '/execution',
     routes: [
-      ...metaRoutes(issuer, () => document as OpenApiDocument),
+      ...metaRoutes(
+        issuer,
+        versionedDocuments(() => document as OpenApiDocument, '/execution'),
+      ),
       taskInstances,
+      taskInstanceQueries,
+      taskReschedules,
       ...resourceRoutes(config.multiTeam),
       xcoms,
+      dagRuns,
+      dags,
+      assets,
+      assetEventRoutes,
+      taskStateStore,
+      assetStateStore,
+      hitlDetails,
+      connectionTests,
+      callbacks,
     ],
   })
   const table = routeTable(issuer ? root : withoutExchange(root), { auth, issuer })
+  const versions = `${versionEngine().dates.at(-1)} to ${newestApiVersion()}`
   document = openApiDocument(table.routes, {
     title: 'Airflow Execution API (hono-scoped-jwt)',
-    version: apiVersion,
+    version: newestApiVersion(),
     description:
-      'The API task runners call back while a task runs: Airflow Execution API version ' +
-      `${apiVersion}, the one its Task SDK sends in the \`Airflow-API-Version\` header. A request ` +
-      'without the header, or with a later date, is served as this version, and every answer ' +
-      'carries it in `Airflow-API-Version`; an earlier date gets 404. Interactive page: `/execution/docs`.',
+      'The API task runners call back while a task runs: every Airflow Execution API version ' +
+      `from ${versions}, picked by the \`Airflow-API-Version\` header as Airflow does (absent: the ` +
+      'newest; a later date: the newest not after it) and echoed on every answer. This document ' +
+      'describes one version: `?version=` or the header picks it. Interactive page: `/execution/docs`.',
+    servers: [{ url: '/', description: 'This Worker' }],
+  })
+  // Redocly's recommended rules ask for a licence: the project's.
+  Object.assign(document.info, {
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   })
 
   const base = new Hono<AppEnv>()
-  base.use('/execution/*', apiVersioning())
   mountDocs(base, '/execution')
   const app = table.mount(base)
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
@@ -93,7 +119,7 @@ export const createApp = (env: ExecutionBindings) => {
     console.error('execution-api: unhandled error', error)
     return c.json({ detail: 'Internal Server Error' }, 500)
   })
-  return Object.assign(app, { table, document })
+  return Object.assign(withVersioning(app, '/execution'), { table, document })
 }
 
 /** The Execution API app, typed: what `hono/client` and `createTaskClient` take. */

@@ -218,10 +218,27 @@ export const connection = z.object({
 
 export const variableParam = z.object({ key: name })
 
-export const variableBody = z.object({
-  value: z.string(),
-  description: z.string().nullable().optional(),
-})
+/**
+ * `VariablePostBody` (execution_api/datamodels/variable.py at apache/airflow@4d845452e6d6): the
+ * value is aliased `val`, which the Task SDK sends; `value`, its field name, is accepted too
+ * (`populate_by_name`). Either is required, and may be null: Airflow stores `str(None)`, "None".
+ */
+export const variableBody = z
+  .strictObject({
+    val: z.string().nullable().optional(),
+    value: z.string().nullable().optional(),
+    description: z.string().nullable().optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.val === undefined && body.value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['val'], message: 'Field required' })
+    }
+  })
+  .transform(({ val, value, description }) => ({
+    value: (val !== undefined ? val : value) ?? 'None',
+    description,
+  }))
+  .meta({ title: 'VariablePostBody' })
 
 export const variable = z.object({ key: z.string(), value: z.string() })
 
@@ -239,6 +256,11 @@ export const xcom = z.object({ key: z.string(), value: xcomBody })
 /** The body of a 404: what was not found. */
 export const notFound = z.object({
   detail: z.object({ reason: z.literal('not_found'), message: z.string() }),
+})
+
+/** The body of a 403 on a resource the task's team may not change. */
+export const denied = z.object({
+  detail: z.object({ reason: z.literal('access_denied'), message: z.string() }),
 })
 
 /** The body of a 409: why the state change was refused, and the state found instead. */

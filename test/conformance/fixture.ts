@@ -57,7 +57,7 @@ const insert = (table: string, row: Record<string, string | number | null>) =>
   `INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.values(row).map(quote).join(', ')});`
 
 /** The rows a scheduler would have written: task instances, a connection and a variable. */
-export const makeSeed = (queuedCount = 24): Seed => {
+export const makeSeed = (queuedCount = 64): Seed => {
   const ids = (n: number) => Array.from({ length: n }, () => crypto.randomUUID())
   const seed = { queued: ids(queuedCount), success: ids(4), restarting: ids(4) }
   const rows = [

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
 import { ConfigError, loadConfig } from '../../src/execution-api/config'
 import { createVerifier } from '../../src/index'
-import { bindings, call, queue, runBody, setup, tiPath } from './helpers'
+import { bindings, call, queue, runBody, tiPath } from './helpers'
 
 // What a stock Airflow sends and mints, against the Worker: its API version header, and tokens
 // made as airflow-core/src/airflow/api_fastapi/auth/tokens.py (apache/airflow@04bdf8c9965f) makes
@@ -127,46 +127,6 @@ describe('tokens minted the way Airflow mints them', () => {
     expect(() => createVerifier({ publicKeys: [jwk], algorithms: ['EdDSA'] })).toThrow(
       /fits no allowed algorithm/,
     )
-  })
-})
-
-describe('Airflow-API-Version, as Cadwyn answers it', () => {
-  const { request } = setup()
-  const health = (version?: string) =>
-    request('/execution/health', version ? { headers: { 'airflow-api-version': version } } : {})
-
-  it('serves requests without the header, or with a later date, as 2026-06-30 and says so', async () => {
-    for (const version of [undefined, '2026-06-30', '2027-02-28']) {
-      const res = await health(version)
-      expect(res.status).toBe(200)
-      expect(res.headers.get('airflow-api-version')).toBe('2026-06-30')
-    }
-  })
-
-  it('answers 404 for a date before the version it implements', async () => {
-    const res = await health('2025-08-10')
-    expect(res.status).toBe(404)
-    expect(res.headers.get('airflow-api-version')).toBe('2026-06-30')
-    expect(await res.json()).toEqual({
-      detail:
-        'Airflow-API-Version 2025-08-10 is older than 2026-06-30, the only version this server implements',
-    })
-  })
-
-  it('answers 422 on the header for a value that is not a date', async () => {
-    for (const version of ['latest', '2026-02-30']) {
-      const res = await health(version)
-      expect(res.status).toBe(422)
-      expect(await res.json()).toMatchObject({
-        detail: [{ loc: ['header', 'airflow-api-version'], type: 'date_from_datetime_parsing' }],
-      })
-    }
-  })
-
-  it('names the version on error answers too', async () => {
-    const res = await request(tiPath(crypto.randomUUID(), 'run'), { method: 'PATCH' })
-    expect(res.status).toBe(401)
-    expect(res.headers.get('airflow-api-version')).toBe('2026-06-30')
   })
 })
 

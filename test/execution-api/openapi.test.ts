@@ -34,7 +34,9 @@ describe('GET /execution/openapi.json', () => {
   })
 
   it('has every route of the table, with its effective scopes', () => {
-    expect(app.table.routes.length).toBe(13)
+    // One operation per route, and no more (the table grows with every route of the SDK client).
+    const operations = Object.values(doc.paths).flatMap((ops) => Object.keys(ops))
+    expect(operations.length).toBe(app.table.routes.length)
     for (const route of app.table.routes) {
       const path = route.path.replace(/:(\w+)/g, '{$1}')
       const op = doc.paths[path]?.[route.method]

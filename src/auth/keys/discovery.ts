@@ -29,6 +29,24 @@ export const trustedUrl = (value: string | URL, option: string, insecure = false
   return url
 }
 
+/**
+ * The issuer exactly as the user wrote it: a string is kept as is. A `URL` object is taken by its
+ * `href` only when that is unambiguous: `new URL('https://idp.example')` reads back as
+ * `https://idp.example/`, and an issuer with and without that slash are different issuers
+ * (OpenID Connect Discovery §4.3 compares them as strings), so a `URL` whose path is `/` is refused.
+ */
+export const issuerText = (issuer: string | URL, option = 'openIdIssuer'): string => {
+  if (typeof issuer === 'string') return issuer
+  if (!(issuer instanceof URL)) throw new TypeError(`"${option}" must be a string`)
+  if (issuer.pathname === '/' && !issuer.search && !issuer.hash) {
+    const bare = issuer.href.slice(0, -1)
+    throw new TypeError(
+      `"${option}" is a URL object, which always ends in "/" ("${issuer.href}"): give the issuer as a string, exactly as the provider's discovery document writes it ("${bare}" or "${issuer.href}")`,
+    )
+  }
+  return issuer.href
+}
+
 /** Anything wrong with the discovery document: unreachable, malformed, or another issuer's. */
 class DiscoveryFailed extends Error {}
 
@@ -78,7 +96,7 @@ export const createDiscoveredKeySet = (
 ): RemoteKeySet => {
   const { realm } = options
   const insecure = options.dangerouslyAllowInsecureHttp === true
-  const expected = String(issuer)
+  const expected = issuerText(issuer)
   trustedUrl(expected, 'openIdIssuer', insecure)
   const documentUrl = new URL(`${expected.replace(/\/+$/, '')}/.well-known/openid-configuration`)
   const timeout = options.timeoutDuration ?? 5_000

@@ -12,6 +12,7 @@ import {
   secretBytes,
 } from './key-checks'
 import { createRemoteKeySet, type RemoteKeySetOptions } from './remote-keys'
+import { secretMaterialProblem } from './secret-material'
 import { importPublicJwk } from './web-crypto'
 
 /** The algorithms the library signs and verifies with. `none` is never among them. */
@@ -55,14 +56,18 @@ export interface KeyOptions {
    * must allow verification. Default: none.
    */
   publicKeys?: readonly (JWK | CryptoKeyEntry)[]
-  /** Symmetric secret for HS256/384/512 (the only algorithms raw bytes serve): at least 32/48/64 bytes. Default: none. */
+  /**
+   * Symmetric secret for HS256/384/512 (the only algorithms raw bytes serve): at least 32/48/64
+   * bytes, not a key, and not holding the material of a key given beside it. Default: none.
+   */
   secret?: string | Uint8Array
   /** A trusted remote key set (JWKS) URL; `https:` unless on loopback. Default: none. */
   jwksUrl?: string | URL
   /**
    * An OpenID provider's issuer URL: its discovery document names the key set (`jwks_uri`), and
    * its `issuer` must be this exact string; tokens must then carry it as `iss` unless `issuer`
-   * says otherwise. `https:` unless on loopback. Default: none.
+   * says otherwise. `https:` unless on loopback. A string is used exactly as given; a `URL` by
+   * its `href`, and refused when its path is `/` (the slash may not be the issuer's). Default: none.
    */
   openIdIssuer?: string | URL
   /**
@@ -235,6 +240,8 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
   const hmacKeys = new Map<string, () => CryptoKey | Promise<CryptoKey>>()
   if (options.secret !== undefined) {
     const bytes = secretBytes(options.secret, algorithms)
+    const material = secretMaterialProblem(bytes, options)
+    if (material) throw new TypeError(material)
     for (const alg of algorithms) {
       if (!isHmac(alg)) continue
       const algorithm = { name: 'HMAC', hash: hmacHash[alg] }

@@ -21,8 +21,9 @@ export interface RemoteKeySetOptions {
   /**
    * Told what happens to the key set, for logs and alerts: a fetch of the key set or of the
    * discovery document that failed (`error.message` says why: the two issuers that differ, a
-   * status, a timeout), a fetched set that differs from the last. A failure is also the `cause`
-   * of the 503 it leads to. What the hook throws is ignored. Default: none.
+   * status, a timeout), a change of the set (a fetch brought another, or the last one was dropped
+   * past `maxStaleness`). A failure is also the `cause` of the 503 it leads to. What the hook
+   * throws is ignored. Default: none.
    */
   onEvent?: (event: RemoteKeySetEvent) => void
 }
@@ -183,6 +184,11 @@ export const createRemoteKeySet = (
   const listeners: (() => void)[] = []
   const report = eventReporter(options.onEvent)
 
+  const announce = () => {
+    for (const listener of listeners) listener()
+    report({ type: 'changed', url: url.href })
+  }
+
   let cached: KeySet | undefined
   let lastAttempt = Number.NEGATIVE_INFINITY
   let pending: Promise<KeySet> | undefined
@@ -212,10 +218,7 @@ export const createRemoteKeySet = (
         const next = await load()
         const changed = cached !== undefined && cached.text !== next.text
         cached = next
-        if (changed) {
-          for (const listener of listeners) listener()
-          report({ type: 'changed', url: url.href })
-        }
+        if (changed) announce()
         return next
       } finally {
         if (pending === run) pending = undefined
@@ -246,7 +249,12 @@ export const createRemoteKeySet = (
         cause = error
       }
     }
-    cached = undefined
+    // Past its staleness the set is gone: a change like any other, so that no token verified with
+    // it outlives it in a cache (whatever set comes back, even one the old set never met).
+    if (cached) {
+      cached = undefined
+      announce()
+    }
     throw new KeysUnavailableError(realm, retryAfter(), cause)
   }
 

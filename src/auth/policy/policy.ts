@@ -170,7 +170,8 @@ export const guard = (
       const { scope, param: name, claim, alias } = self[i] as SelfScope
       const param = c.req.param(name)
       const value: unknown = claim === undefined ? profile.subject(token) : token[claim]
-      if (value === param) continue
+      // An optional parameter may be absent: absent owns nothing, even when the claim is absent too.
+      if (param !== undefined && value === param) continue
       // Other spellings of one UUID (case, hyphens, braces) take the slower comparison.
       const text = typeof value === 'number' ? String(value) : value
       if (typeof text === 'string' && param !== undefined) {

@@ -6,6 +6,7 @@ import { mergeScopes } from '../policy/scopes'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../profile/task-instance'
 import type { JwtAuth } from '../verify/middleware'
+import { type OverlapRoute, refuseOverlaps } from './overlap'
 import { defaultBodyLimit, methodNotAllowed, requestChecks } from './request-checks'
 import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
 import type { CheckTable, Mounted } from './table-types'
@@ -63,13 +64,11 @@ export interface RouteTable<N> {
 const joinPath = (prefix: string, path: string) =>
   `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/\/$/, '') || '/'
 
-// What a path matches, whatever its parameters are called: `/ti/:id/info` and
-// `/ti/:task_instance_id/info` serve the same requests, so they get the same shape.
-const pathShape = (path: string) => path.replace(/\/:[^/{?]+/g, '/:')
-
 interface Compiled {
   route: TableRoute
   handlers: MiddlewareHandler[]
+  /** Path parameters its policy reads (see `OverlapRoute`). */
+  reads: OverlapRoute['reads']
 }
 
 /**
@@ -137,21 +136,13 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
         bodyLimit: checks.bodyLimit,
       },
       handlers,
+      // A checker may read any parameter; ownership scopes read theirs.
+      reads: policy?.checks.length ? 'all' : (policy?.self.map((s) => s.param) ?? []),
     })
   }
   walk(root, '', [])
 
-  // Two routes answering the same requests would let the first one registered decide, guarded or
-  // not: a build error, whatever their parameters are named.
-  const seen = new Map<string, string>()
-  for (const { route } of compiled) {
-    const where = `${route.method.toUpperCase()} ${route.path}`
-    const key = `${route.method.toUpperCase()} ${pathShape(route.path)}`
-    const first = seen.get(key)
-    if (first === where) throw new Error(`Route defined twice: ${where}`)
-    if (first) throw new Error(`Routes match the same requests: ${first} and ${where}`)
-    seen.set(key, where)
-  }
+  refuseOverlaps(compiled.map(({ route, reads }) => ({ ...route, reads })))
 
   const routes = compiled.map((c) => Object.freeze(c.route))
   return {

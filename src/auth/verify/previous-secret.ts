@@ -1,5 +1,6 @@
 import { ExpiredTokenError, InvalidTokenError } from '../errors'
 import { isHmac } from '../keys/key-checks'
+import { secretMaterialProblem } from '../keys/secret-material'
 import type { AnyProfile } from '../profile/profile'
 import type { VerifyOptions } from './verify'
 
@@ -24,6 +25,13 @@ export const previousSecretOptions = <P extends AnyProfile>(
   const algorithms = options.algorithms.filter(isHmac)
   if (!algorithms.length)
     throw new TypeError('"previousSecret" needs an HS algorithm in "algorithms"')
+  // The keys are dropped below: the previous secret is held against them here.
+  const previous = options.previousSecret
+  if (typeof previous === 'string' || previous instanceof Uint8Array) {
+    const bytes = typeof previous === 'string' ? new TextEncoder().encode(previous) : previous
+    const material = secretMaterialProblem(bytes, options, 'previousSecret')
+    if (material) throw new TypeError(material)
+  }
   return {
     ...options,
     algorithms,

@@ -1,5 +1,6 @@
 import type { JWSHeaderParameters } from 'jose'
 import { AuthError, InvalidTokenError } from '../errors'
+import { issuerText } from '../keys/discovery'
 import {
   type Algorithm,
   createKeyResolver,
@@ -241,7 +242,9 @@ export const createVerifier = <P extends AnyProfile = TaskInstanceProfile>(
   if (audience && (!audience.length || !audience.every((a) => typeof a === 'string' && a))) {
     throw new TypeError('"audience" must name at least one audience, as strings')
   }
-  const issuer = options.issuer ?? (options.openIdIssuer && String(options.openIdIssuer))
+  const issuer =
+    options.issuer ??
+    (options.openIdIssuer === undefined ? undefined : issuerText(options.openIdIssuer))
   const registered = registeredClaims({
     realm,
     required: profile.requiredClaims,

@@ -11,3 +11,14 @@ export const { defineRoute, defineGroup } = routeBuilders<AppEnv>()
 export const notFoundBody = (message: string) => ({
   detail: { reason: 'not_found' as const, message },
 })
+
+/**
+ * The 403 body of Airflow's variable access refusal (`has_variable_access`, `reason: access_denied`):
+ * `{"detail": {"reason": "access_denied", "message": "Task does not have access to variable …"}}`.
+ */
+export const accessDenied = (key: string) => ({
+  detail: {
+    reason: 'access_denied' as const,
+    message: `Task does not have access to variable ${key}`,
+  },
+})

@@ -32,18 +32,48 @@ const jwks = (issuer: Issuer | undefined) =>
     handler: async (c) => c.json(issuer ? await issuer.jwks() : { keys: [] }, 200),
   })
 
-/** The OpenAPI document; `document()` is read per request because the table is built after it. */
-const openApi = (document: () => OpenApiDocument) =>
+/** What the versioned documents answer for a requested version (see api-version.ts). */
+export type DocumentFor = (
+  asked: string | null | undefined,
+) =>
+  | { kind: 'document'; date: string; doc: OpenApiDocument }
+  | { kind: 'too-old'; date: string }
+  | { kind: 'invalid'; input: string }
+
+const versionQuery = z.object({
+  version: z.string().optional().meta({
+    description: 'The version whose document to answer; overrides `Airflow-API-Version`.',
+  }),
+})
+
+/** The OpenAPI document of the version asked for by `?version=` or the header (newest without). */
+const openApi = (documentFor: DocumentFor) =>
   defineRoute({
     method: 'get',
     path: '/openapi.json',
     public: true,
-    summary: 'This document',
+    summary: 'This document, for one Execution API version',
     operationId: 'openapi',
     tags: ['Meta'],
-    responses: { 200: { description: 'OpenAPI 3.1 document' } },
-    handler: (c) => c.json(document(), 200),
+    validate: { query: versionQuery },
+    responses: {
+      200: { description: 'OpenAPI 3.1 document' },
+      404: { description: 'A version before the first one served' },
+    },
+    handler: (c) => {
+      const { version } = c.req.valid('query')
+      const found = documentFor(version ?? c.req.header('airflow-api-version'))
+      if (found.kind === 'document') return c.json(found.doc as unknown as object, 200)
+      if (found.kind === 'too-old') return c.json({ detail: 'Not Found' }, 404)
+      const issue = {
+        type: 'date_from_datetime_parsing',
+        loc: ['query', 'version'],
+        msg: 'Input should be a valid date in the format YYYY-MM-DD',
+        input: found.input,
+      }
+      return c.json({ detail: [issue] }, 422)
+    },
   })
 
-export const metaRoutes = (issuer: Issuer | undefined, document: () => OpenApiDocument) =>
-  [health, jwks(issuer), openApi(document)] as const
+export const metaRoutes = (issuer: Issuer | undefined, documentFor: DocumentFor) =>
+  [health, jwks(issuer), openApi(documentFor)] as const

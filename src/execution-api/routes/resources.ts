@@ -1,29 +1,26 @@
+import { variableKeysAnswer, variableKeysQuery } from '../models/common'
 import {
   connection,
   connectionParam,
+  denied,
   notFound,
   variable,
   variableBody,
   variableParam,
-  xcom,
-  xcomBody,
-  xcomParam,
-  xcomQuery,
 } from '../schemas'
 import {
   deleteVariable,
-  deleteXCom,
   getConnection,
   getVariable,
-  getXCom,
   putVariable,
-  setXCom,
+  variableKeys,
 } from '../store/resources'
-import { defineGroup, defineRoute, notFoundBody } from './builders'
+import { accessDenied, defineGroup, defineRoute, notFoundBody } from './builders'
 import { teamFinder } from './team'
 
-// Routes with no scopes of their own: any valid execution token may call them (workload tokens
-// are refused by the table's default), within its team when multi-team mode is on.
+// Connections and variables (XComs are in ./xcoms.ts). Routes with no scopes of their own: any
+// valid execution token may call them (workload tokens are refused by the table's default),
+// within its team when multi-team mode is on.
 
 const missing = { description: 'Not found', schema: notFound }
 
@@ -50,6 +47,21 @@ export const resourceRoutes = (multiTeam: boolean) => {
   const variables = defineGroup({
     path: '/variables',
     routes: [
+      // Before `/:key`, as in Airflow: a variable named "keys" cannot be read by GET.
+      defineRoute({
+        method: 'get',
+        path: '/keys',
+        summary: 'List variable keys',
+        description: 'In key order, those starting with `prefix` when given; one page of them.',
+        operationId: 'get_variable_keys',
+        tags: ['Variables'],
+        validate: { query: variableKeysQuery },
+        responses: { 200: { description: 'The keys', schema: variableKeysAnswer } },
+        handler: async (c) => {
+          const q = c.req.valid('query')
+          return c.json(await variableKeys(c.env.DB, { ...q, team: await team(c) }), 200)
+        },
+      }),
       defineRoute({
         method: 'get',
         path: '/:key',
@@ -87,10 +99,17 @@ export const resourceRoutes = (multiTeam: boolean) => {
         operationId: 'delete_variable',
         tags: ['Variables'],
         validate: { param: variableParam },
-        responses: { 204: { description: 'Deleted' }, 404: missing },
+        responses: {
+          204: { description: 'Deleted' },
+          403: { description: "A team's task deleting a variable of no team", schema: denied },
+          404: missing,
+        },
         handler: async (c) => {
           const { key } = c.req.valid('param')
-          if (await deleteVariable(c.env.DB, key, await team(c))) return c.body(null, 204)
+          const outcome = await deleteVariable(c.env.DB, key, await team(c))
+          if (outcome === 'deleted') return c.body(null, 204)
+          // Every team reads a variable of no team: one team's task must not take it from all.
+          if (outcome === 'forbidden') return c.json(accessDenied(key), 403)
           return c.json(notFoundBody(`Variable with key '${key}' not found`), 404)
         },
       }),
@@ -99,58 +118,3 @@ export const resourceRoutes = (multiTeam: boolean) => {
 
   return [getConn, variables] as const
 }
-
-const xcomValidators = { param: xcomParam, query: xcomQuery }
-const xcomPath = '/:dag_id/:run_id/:task_id/:key'
-const xcomMissing = (key: string) => notFoundBody(`XCom with key '${key}' not found`)
-
-/** XComs, addressed as Airflow does: dag, run, task, key, and `?map_index=` (default -1). */
-export const xcoms = defineGroup({
-  path: '/xcoms',
-  routes: [
-    defineRoute({
-      method: 'get',
-      path: xcomPath,
-      summary: 'Read an XCom',
-      operationId: 'get_xcom',
-      tags: ['XComs'],
-      validate: xcomValidators,
-      responses: { 200: { description: 'The XCom', schema: xcom }, 404: missing },
-      handler: async (c) => {
-        const where = { ...c.req.valid('param'), ...c.req.valid('query') }
-        const found = await getXCom(c.env.DB, where)
-        if (!found) return c.json(xcomMissing(where.key), 404)
-        return c.json({ key: where.key, value: found.value }, 200)
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: xcomPath,
-      summary: 'Set an XCom; the request body is its JSON value',
-      operationId: 'set_xcom',
-      tags: ['XComs'],
-      validate: { ...xcomValidators, json: xcomBody },
-      responses: { 201: { description: 'The XCom as set', schema: xcom } },
-      handler: async (c) => {
-        const where = { ...c.req.valid('param'), ...c.req.valid('query') }
-        const value = c.req.valid('json')
-        await setXCom(c.env.DB, where, value)
-        return c.json({ key: where.key, value }, 201)
-      },
-    }),
-    defineRoute({
-      method: 'delete',
-      path: xcomPath,
-      summary: 'Delete an XCom',
-      operationId: 'delete_xcom',
-      tags: ['XComs'],
-      validate: xcomValidators,
-      responses: { 204: { description: 'Deleted' }, 404: missing },
-      handler: async (c) => {
-        const where = { ...c.req.valid('param'), ...c.req.valid('query') }
-        if (await deleteXCom(c.env.DB, where)) return c.body(null, 204)
-        return c.json(xcomMissing(where.key), 404)
-      },
-    }),
-  ],
-})

@@ -17,6 +17,7 @@ import {
   updateState,
 } from '../store/task-instances'
 import { defineGroup, defineRoute, notFoundBody } from './builders'
+import { taskInstanceExtras } from './task-instance-extras'
 
 // What Airflow answers, read in airflow-core/src/airflow/api_fastapi/execution_api/routes/
 // task_instances.py (apache/airflow@0085294cc6ca): `ti_run`, `ti_update_state`, `ti_heartbeat`.
@@ -25,7 +26,7 @@ const tiNotFound = notFoundBody('Task Instance not found')
 
 const json = (text: string | null) => (text === null ? null : JSON.parse(text))
 
-const dagRunOf = (row: DagRunRow) => ({
+export const dagRunOf = (row: DagRunRow) => ({
   dag_id: row.dag_id,
   run_id: row.run_id,
   logical_date: row.logical_date,
@@ -205,5 +206,5 @@ const beat = defineRoute({
 export const taskInstances = defineGroup({
   path: '/task-instances',
   scopes: ['ti:self'],
-  routes: [run, state, beat],
+  routes: [run, state, beat, ...taskInstanceExtras],
 })

@@ -53,17 +53,27 @@ export const putVariable = (
     .bind(team ?? '', key, value, description)
     .run()
 
-/** Deletes the variable the same lookup would read; `false` when there was none. */
-export const deleteVariable = async (db: D1Database, key: string, team: string | null) => {
-  const row = await db
-    .prepare(
-      `DELETE FROM variables WHERE rowid = (
-         SELECT rowid FROM variables WHERE key = ? AND ${teamClause(team)}
-         ORDER BY team = '' LIMIT 1)`,
-    )
-    .bind(key, ...teams(team))
+/**
+ * Deletes the variable the same lookup would read: `'deleted'`, or `'missing'` when there is none.
+ * A task of a team deletes its team's variables only: a team-less variable is read by every team,
+ * so deleting it is `'forbidden'` (a task of no team, or multi-team mode off, deletes it).
+ */
+export const deleteVariable = async (
+  db: D1Database,
+  key: string,
+  team: string | null,
+): Promise<'deleted' | 'missing' | 'forbidden'> => {
+  const deleted = await db
+    .prepare('DELETE FROM variables WHERE key = ? AND team = ?')
+    .bind(key, team ?? '')
     .run()
-  return row.meta.changes > 0
+  if (deleted.meta.changes > 0) return 'deleted'
+  if (!team) return 'missing'
+  const shared = await db
+    .prepare("SELECT 1 FROM variables WHERE key = ? AND team = ''")
+    .bind(key)
+    .first()
+  return shared ? 'forbidden' : 'missing'
 }
 
 /** Where an XCom lives. */
@@ -78,22 +88,14 @@ export interface XComKey {
 const where = 'dag_id = ? AND run_id = ? AND task_id = ? AND map_index = ? AND key = ?'
 const keyValues = (k: XComKey) => [k.dag_id, k.run_id, k.task_id, k.map_index, k.key]
 
-export const getXCom = async (db: D1Database, k: XComKey) => {
-  const row = await db
-    .prepare(`SELECT value FROM xcoms WHERE ${where}`)
-    .bind(...keyValues(k))
-    .first<{ value: string }>()
-  return row ? { value: JSON.parse(row.value) as unknown } : null
-}
-
-export const setXCom = (db: D1Database, k: XComKey, value: unknown) =>
+/** The statement that writes an XCom (insert or replace), for a batch. */
+export const xcomUpsert = (db: D1Database, k: XComKey, value: unknown) =>
   db
     .prepare(
       `INSERT INTO xcoms (dag_id, run_id, task_id, map_index, key, value) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (dag_id, run_id, task_id, map_index, key) DO UPDATE SET value = excluded.value`,
     )
     .bind(...keyValues(k), JSON.stringify(value))
-    .run()
 
 export const deleteXCom = async (db: D1Database, k: XComKey) => {
   const result = await db
@@ -101,4 +103,27 @@ export const deleteXCom = async (db: D1Database, k: XComKey) => {
     .bind(...keyValues(k))
     .run()
   return result.meta.changes > 0
+}
+
+/**
+ * Variable keys in key order, as `GET /variables/keys` lists them (routes/variables.py at
+ * apache/airflow, the revision with `get_variable_keys`): with a team, that team's keys only;
+ * without one, every key. `prefix` matches exactly (no wildcards).
+ */
+export const variableKeys = async (
+  db: D1Database,
+  q: { team: string | null; prefix?: string | undefined; limit: number; offset: number },
+) => {
+  const where = `(? IS NULL OR team = ?) AND (? IS NULL OR substr(key, 1, length(?)) = ?)`
+  const values = [q.team, q.team, q.prefix ?? null, q.prefix ?? null, q.prefix ?? null]
+  const [total, page] = await db.batch<{ n: number } & { key: string }>([
+    db.prepare(`SELECT COUNT(DISTINCT key) AS n FROM variables WHERE ${where}`).bind(...values),
+    db
+      .prepare(`SELECT DISTINCT key FROM variables WHERE ${where} ORDER BY key LIMIT ? OFFSET ?`)
+      .bind(...values, q.limit, q.offset),
+  ])
+  return {
+    keys: (page?.results ?? []).map((r) => r.key),
+    total_entries: total?.results[0]?.n ?? 0,
+  }
 }

@@ -1,0 +1,210 @@
+import type { Context } from 'hono'
+import { notFound, pyRepr } from '../models/common'
+import {
+  assetByName,
+  assetByNameKey,
+  assetByUri,
+  assetByUriKey,
+  assetStorePut,
+  storeValue,
+  taskStoreClearQuery,
+  taskStoreParam,
+  taskStorePut,
+} from '../models/stores'
+import { tiParam } from '../schemas'
+import {
+  activeAssetId,
+  clearTaskValues,
+  deleteAssetValues,
+  deleteTaskValue,
+  getAssetValue,
+  getTaskValue,
+  putAssetValue,
+  putTaskValue,
+  type Scoped,
+} from '../store/state-stores'
+import { defineGroup, defineRoute, notFoundBody } from './builders'
+
+// The task state store (`ti:self`, routes/task_state_store.py at apache/airflow@c338c62d0d93)
+// and the asset state store (any execution token, routes/asset_state_store.py at @f68d8303b6b9).
+
+const missing = { description: 'Not found', schema: notFound }
+const tags = ['Task State Store']
+
+/** The answer when the task instance is gone, else `answer(result)`. */
+const scoped = <T>(c: Context, id: string, s: Scoped<T>, answer: (result: T) => Response) =>
+  s.ti ? answer(s.result) : c.json(notFoundBody(`Task instance ${id} not found`), 404)
+
+const param = { param: taskStoreParam }
+const noContent = (c: Context) => () => c.body(null, 204)
+
+export const taskStateStore = defineGroup({
+  path: '/store/ti',
+  scopes: ['ti:self'],
+  routes: [
+    defineRoute({
+      method: 'get',
+      path: '/:task_instance_id/:key',
+      summary: 'Read a task state store key',
+      operationId: 'get_task_state_store',
+      tags,
+      validate: param,
+      responses: { 200: { description: 'The value', schema: storeValue }, 404: missing },
+      handler: async (c) => {
+        const { task_instance_id: id, key } = c.req.valid('param')
+        const found = await getTaskValue(c.env.DB, id, key, new Date().toISOString())
+        return scoped(c, id, found, (value) =>
+          value
+            ? c.json(value, 200)
+            : c.json(notFoundBody(`Task state store key ${pyRepr(key)} not found`), 404),
+        )
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/:task_instance_id/:key',
+      summary: 'Set a task state store key',
+      operationId: 'set_task_state_store',
+      tags,
+      validate: { ...param, json: taskStorePut },
+      responses: { 204: { description: 'Set' }, 404: missing },
+      handler: async (c) => {
+        const { task_instance_id: id, key } = c.req.valid('param')
+        const now = new Date().toISOString()
+        const done = await putTaskValue(c.env.DB, id, key, c.req.valid('json'), now)
+        return scoped(c, id, done, noContent(c))
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/:task_instance_id/:key',
+      summary: 'Delete a task state store key',
+      operationId: 'delete_task_state_store',
+      tags,
+      validate: param,
+      responses: { 204: { description: 'Deleted (or was absent)' }, 404: missing },
+      handler: async (c) => {
+        const { task_instance_id: id, key } = c.req.valid('param')
+        return scoped(c, id, await deleteTaskValue(c.env.DB, id, key), noContent(c))
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/:task_instance_id',
+      summary: 'Delete every task state store key of this task instance',
+      description: '`all_map_indices=true`: of every map index of the task in the run.',
+      operationId: 'clear_task_state_store',
+      tags,
+      validate: { param: tiParam, query: taskStoreClearQuery },
+      responses: { 204: { description: 'Cleared' }, 404: missing },
+      handler: async (c) => {
+        const { task_instance_id: id } = c.req.valid('param')
+        const all = c.req.valid('query').all_map_indices
+        return scoped(c, id, await clearTaskValues(c.env.DB, id, all), noContent(c))
+      },
+    }),
+  ],
+})
+
+const assetTags = ['Asset State Store']
+
+type AssetBy = { name: string } | { uri: string }
+
+/** The asset's id, or Airflow's 404 for an asset that is unknown or inactive. */
+const assetIdOr404 = async (
+  c: Context,
+  by: AssetBy,
+): Promise<{ id: number } | { refused: Response }> => {
+  const id = await activeAssetId(c.env.DB, by)
+  if (id !== null) return { id }
+  const [field, value] = 'name' in by ? ['name', by.name] : ['uri', by.uri]
+  return { refused: c.json(notFoundBody(`Asset with ${field}=${pyRepr(value)} not found`), 404) }
+}
+
+/** The four routes of one way of naming an asset (`by-name` with `name`, `by-uri` with `uri`). */
+const assetRoutes = <K extends 'name' | 'uri'>(by: K) => {
+  const keyQuery = by === 'name' ? assetByNameKey : assetByUriKey
+  const assetQuery = by === 'name' ? assetByName : assetByUri
+  /** Runs `f` with the asset's id and the query's key, or answers the asset's 404. */
+  const withAsset = async (
+    c: Context,
+    query: unknown,
+    f: (assetId: number, key: string) => Promise<Response>,
+  ) => {
+    const q = query as Record<string, string>
+    const ident = by === 'name' ? { name: q.name as string } : { uri: q.uri as string }
+    const asset = await assetIdOr404(c, ident)
+    return 'refused' in asset ? asset.refused : f(asset.id, q.key as string)
+  }
+  const value = `/by-${by}/value` as const
+  return [
+    defineRoute({
+      method: 'get',
+      path: value,
+      summary: `Read an asset state store key (asset by ${by})`,
+      operationId: `get_asset_state_store_by_${by}`,
+      tags: assetTags,
+      validate: { query: keyQuery },
+      responses: { 200: { description: 'The value', schema: storeValue }, 404: missing },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id, key) => {
+          const found = await getAssetValue(c.env.DB, id, key)
+          if (found) return c.json(found, 200)
+          return c.json(notFoundBody(`Asset state store key ${pyRepr(key)} not found`), 404)
+        }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: value,
+      summary: `Set an asset state store key (asset by ${by})`,
+      operationId: `set_asset_state_store_by_${by}`,
+      tags: assetTags,
+      validate: { query: keyQuery, json: assetStorePut },
+      responses: { 204: { description: 'Set' }, 404: missing },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id, key) => {
+          await putAssetValue(
+            c.env.DB,
+            id,
+            key,
+            c.req.valid('json').value,
+            new Date().toISOString(),
+          )
+          return c.body(null, 204)
+        }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: value,
+      summary: `Delete an asset state store key (asset by ${by})`,
+      operationId: `delete_asset_state_store_by_${by}`,
+      tags: assetTags,
+      validate: { query: keyQuery },
+      responses: { 204: { description: 'Deleted (or was absent)' }, 404: missing },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id, key) => {
+          await deleteAssetValues(c.env.DB, id, key)
+          return c.body(null, 204)
+        }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: `/by-${by}/clear` as const,
+      summary: `Delete every state store key of an asset (asset by ${by})`,
+      operationId: `clear_asset_state_store_by_${by}`,
+      tags: assetTags,
+      validate: { query: assetQuery },
+      responses: { 204: { description: 'Cleared' }, 404: missing },
+      handler: (c) =>
+        withAsset(c, c.req.valid('query'), async (id) => {
+          await deleteAssetValues(c.env.DB, id)
+          return c.body(null, 204)
+        }),
+    }),
+  ] as const
+}
+
+export const assetStateStore = defineGroup({
+  path: '/store/asset',
+  routes: [...assetRoutes('name'), ...assetRoutes('uri')],
+})

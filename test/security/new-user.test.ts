@@ -1,6 +1,7 @@
 // What a new user broke (issue 19, items 8-12), each through the public API in workerd: the live
-// key set beside the signing key, discovery that names another issuer, an http: issuer off
-// loopback, and the cookie's own error.
+// key set beside the signing key, an http: issuer off loopback, a group's routes as a function,
+// the cookie's own error, a checker replacing the grant. Item 9 (discovery naming another issuer)
+// needs a real server: test/security/discovery.node.mjs; item 11's types: new-user.test-d.ts.
 import { Hono } from 'hono'
 import type { JWK } from 'jose'
 import { describe, expect, it } from 'vitest'

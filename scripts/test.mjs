@@ -62,6 +62,7 @@ const allSteps = [
     count: vitestJson(vitestReport),
   },
   // The remote key set against a real loopback server: workerd tests cannot listen, Node can.
+  // DPoP-bound tokens from a real authorization server (oidc-provider) on loopback.
   // The repository standing alone (no path outside it; .dev.vars never reaches the tests), and the
   // local commands' --help and errors.
   {
@@ -74,6 +75,9 @@ const allSteps = [
       'test/repo/stands-alone.node.mjs',
       'test/repo/cli.node.mjs',
       'test/security/discovery.node.mjs',
+      'test/security/dpop-provider.node.mjs',
+      // Several issuers against two real OpenID providers (oidc-provider) on loopback.
+      'test/oidc/issuers.node.mjs',
     ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)

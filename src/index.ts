@@ -1,3 +1,4 @@
+export { type DpopChallenge, DpopError } from './auth/dpop-errors'
 export {
   AuthError,
   type AuthErrorCode,
@@ -7,6 +8,7 @@ export {
   ExpiredTokenError,
   InsufficientScopeError,
   InvalidTokenError,
+  IssuerNotAllowedError,
   KeysUnavailableError,
   MalformedHeaderError,
   MissingTokenError,
@@ -44,6 +46,7 @@ export {
   refreshThreshold,
   tokenRefresh,
 } from './auth/mint/refresh'
+export { allowedIssuers } from './auth/policy/issuer-scopes'
 export {
   type AnyOfScopes,
   anyOf,
@@ -115,6 +118,25 @@ export { type ValidationIssue, validate, validationFailed } from './auth/table/v
 export { readBearer } from './auth/token/bearer'
 export { type TokenReader, type TokenSourceOptions, tokenReader } from './auth/token/source'
 export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
+export type {
+  DpopMode,
+  DpopNonces,
+  DpopOptions,
+  DpopSettings,
+} from './auth/verify/dpop'
+export { type HmacNoncesOptions, hmacNonces } from './auth/verify/dpop-nonces'
+export { jwkThumbprint } from './auth/verify/dpop-proof'
+export {
+  createIssuersVerifier,
+  currentIssuer,
+  type IssuerNameOf,
+  type IssuerOf,
+  type IssuersVerifier,
+  type IssuerVariables,
+  type TrustedIssuerOptions,
+  type TrustedIssuers,
+  type WithIssuers,
+} from './auth/verify/issuers'
 export {
   currentToken,
   type JwtAuth,
@@ -123,6 +145,11 @@ export {
   jwtAuth,
   type TokenOf,
 } from './auth/verify/middleware'
+export {
+  MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './auth/verify/replay-store'
 export {
   createJwsVerifier,
   createVerifier,

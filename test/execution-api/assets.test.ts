@@ -82,6 +82,9 @@ describe('GET /asset-events/by-asset and /by-asset-alias', () => {
         Number(e.timestamp.slice(9, 10)),
       )
     expect(await days('')).toEqual([1, 2, 3])
+    // As the SDK sends it: the identifier it lacks as an empty value.
+    const byUri = `/asset-events/by-asset?name=&uri=${encodeURIComponent(a.uri)}`
+    expect((await get(byUri)).body.asset_events).toHaveLength(3)
     expect(await days('&ascending=false&limit=2')).toEqual([3, 2])
     expect(await days('&after=2026-06-02T00:00:00Z&before=2026-06-02T12:00:00Z')).toEqual([2])
     expect(await days('&partition_key=other')).toEqual([3])

@@ -86,6 +86,15 @@ describe('POST /dag-runs/{dag_id}/{run_id} (trigger)', () => {
     })
   })
 
+  it('lets exactly one of two racing triggers create the run', async () => {
+    const { dag_id } = await dag()
+    const both = await Promise.all([
+      send('POST', `/dag-runs/${dag_id}/race`, {}),
+      send('POST', `/dag-runs/${dag_id}/race`, { conf: { other: true } }),
+    ])
+    expect(both.map((r) => r.status).sort()).toEqual([204, 409])
+  })
+
   it('answers 404 for an unknown dag, 400 for import errors, 422 for a bad body', async () => {
     expect((await send('POST', '/dag-runs/no-such-dag/r', {})).status).toBe(404)
     const { dag_id } = await dag()

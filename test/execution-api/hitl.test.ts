@@ -58,6 +58,15 @@ describe('/hitlDetails/{task_instance_id}', () => {
     expect((await send('GET', id)).body).toMatchObject({ response_received: false })
   })
 
+  it('records one of two racing answers; the other gets 409', async () => {
+    const id = await queue()
+    await send('POST', id, ask(id))
+    const both = await Promise.all(
+      ['approve', 'reject'].map((o) => send('PATCH', id, { ti_id: id, chosen_options: [o] })),
+    )
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409])
+  })
+
   it('answers 404 without a detail (or task instance) and 422 for a bad body', async () => {
     const id = await queue()
     const missing = await send('GET', id)

@@ -63,6 +63,17 @@ describe('GET /variables/keys', () => {
     expect((await keys('offset=-1')).status).toBe(422)
   })
 
+  it('lists only the task’s team’s keys in multi-team mode', async () => {
+    const teams = setup({ MULTI_TEAM: 'true' })
+    const blue = await tokenFor(teams.issuer, await queue({ team: 'blue' }))
+    const prefix = `t${crypto.randomUUID().slice(0, 8)}_`
+    await sql("INSERT INTO variables (team, key, value) VALUES ('blue', ?, 'x')", `${prefix}b`)
+    await sql("INSERT INTO variables (team, key, value) VALUES ('red', ?, 'x')", `${prefix}r`)
+    await sql("INSERT INTO variables (team, key, value) VALUES ('', ?, 'x')", `${prefix}none`)
+    const res = await teams.request(`/execution/variables/keys?prefix=${prefix}`, call(blue, 'GET'))
+    expect(await res.json()).toEqual({ keys: [`${prefix}b`], total_entries: 1 })
+  })
+
   it('refuses workload tokens', async () => {
     await expectPolicy(ctx, 'GET', () => '/execution/variables/keys')
   })

@@ -114,11 +114,11 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Tas
     const scopes = node.public ? [] : mergeScopes(inherited, own)
     const policy: RoutePolicy | undefined = node.public
       ? undefined
-      : compilePolicy(scopes, checkers, where, profile)
+      : compilePolicy(scopes, checkers, where, profile, auth.issuers)
     const handlers: MiddlewareHandler[] = []
     if (policy) {
       if (refresh) handlers.push(refresh)
-      handlers.push(guard(auth, policy))
+      handlers.push(guard(auth, policy, where))
       if (node.exchange && exchange) handlers.push(exchange)
     }
     const checks = requestChecks(node, bodyLimit, where)

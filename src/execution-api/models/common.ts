@@ -54,18 +54,6 @@ export const notFound = z.object({
 /** FastAPI's own 404 (`HTTPException(404)` with no detail, or a plain string detail). */
 export const plainDetail = z.object({ detail: z.string() })
 
-/** `GET /variables/keys`: a prefix, and a page (1 ≤ limit ≤ 10,000). */
-export const variableKeysQuery = z.object({
-  prefix: z.string().optional(),
-  limit: queryInt.pipe(z.int().min(1).max(10_000)).default(1000),
-  offset: queryInt.pipe(z.int().min(0)).default(0),
-})
-
-/** `VariableKeysResponse`. */
-export const variableKeysAnswer = z
-  .object({ keys: z.array(z.string()), total_entries: z.int() })
-  .meta({ title: 'VariableKeysResponse' })
-
 /** Python's `repr` of a string, as Airflow's messages quote names (`key='rows'`). */
 export const pyRepr = (s: string) =>
   s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/[\\']/g, '\\$&')}'`

@@ -93,7 +93,9 @@ const eventsByAsset = defineRoute({
       const detail = { reason: 'Missing parameter', message: 'name and uri cannot both be None' }
       return c.json({ detail }, 400)
     }
-    const events = await findAssetEvents(c.env.DB, { name, uri }, filters)
+    // The SDK sends the one it lacks as an empty value (`?name=&uri=…`): absent, as in Airflow.
+    const of = { name: name || undefined, uri: uri || undefined }
+    const events = await findAssetEvents(c.env.DB, of, filters)
     return c.json({ asset_events: events.map(eventOf) }, 200)
   },
 })

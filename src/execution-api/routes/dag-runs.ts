@@ -2,8 +2,6 @@ import type { Context } from 'hono'
 import * as z from 'zod'
 import {
   clearBody,
-  dagAnswer,
-  dagParam,
   dagRunCountQuery,
   dagRunParam,
   dagRunState,
@@ -25,8 +23,8 @@ import { defineGroup, defineRoute, notFoundBody } from './builders'
 import { optionalJson } from './optional-body'
 import { dagRunOf } from './task-instances'
 
-// Dag runs and dags (routes/dag_runs.py at apache/airflow@04f2971f0bcb; `GET /dags/{dag_id}` as
-// the 2026-04-06 version adds it). Any execution token, as in Airflow.
+// Dag runs (routes/dag_runs.py at apache/airflow@04f2971f0bcb). Any execution token, as in
+// Airflow.
 
 const tags = ['Dag Runs']
 const answers = { description: 'Not found', schema: reasoned }
@@ -164,40 +162,4 @@ const clear = defineRoute({
 export const dagRuns = defineGroup({
   path: '/dag-runs',
   routes: [count, previous, detail, state, trigger, clear],
-})
-
-/** `GET /dags/{dag_id}`: what this Worker knows of a dag (no bundles, no schedule). */
-export const dags = defineGroup({
-  path: '/dags',
-  routes: [
-    defineRoute({
-      method: 'get',
-      path: '/:dag_id',
-      summary: 'A dag',
-      operationId: 'get_dag',
-      tags: ['Dags'],
-      validate: { param: dagParam },
-      responses: { 200: { description: 'The dag', schema: dagAnswer }, 404: answers },
-      handler: async (c) => {
-        const { dag_id } = c.req.valid('param')
-        const dag = await findDag(c.env.DB, dag_id)
-        if (!dag) {
-          return c.json(notFoundBody(`The Dag with dag_id: \`${dag_id}\` was not found`), 404)
-        }
-        return c.json(
-          {
-            dag_id,
-            is_paused: dag.is_paused === 1,
-            bundle_name: null,
-            bundle_version: null,
-            relative_fileloc: null,
-            owners: dag.owners,
-            tags: JSON.parse(dag.tags) as string[],
-            next_dagrun: null,
-          },
-          200,
-        )
-      },
-    }),
-  ],
 })

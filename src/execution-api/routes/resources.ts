@@ -1,4 +1,4 @@
-import { variableKeysAnswer, variableKeysQuery } from '../models/common'
+import { variableKeysAnswer, variableKeysQuery } from '../models/variables'
 import {
   connection,
   connectionParam,

@@ -114,12 +114,12 @@ export const variableKeys = async (
   db: D1Database,
   q: { team: string | null; prefix?: string | undefined; limit: number; offset: number },
 ) => {
-  const where = `(? IS NULL OR team = ?) AND (? IS NULL OR substr(key, 1, length(?)) = ?)`
+  const filter = `(? IS NULL OR team = ?) AND (? IS NULL OR substr(key, 1, length(?)) = ?)`
   const values = [q.team, q.team, q.prefix ?? null, q.prefix ?? null, q.prefix ?? null]
   const [total, page] = await db.batch<{ n: number } & { key: string }>([
-    db.prepare(`SELECT COUNT(DISTINCT key) AS n FROM variables WHERE ${where}`).bind(...values),
+    db.prepare(`SELECT COUNT(DISTINCT key) AS n FROM variables WHERE ${filter}`).bind(...values),
     db
-      .prepare(`SELECT DISTINCT key FROM variables WHERE ${where} ORDER BY key LIMIT ? OFFSET ?`)
+      .prepare(`SELECT DISTINCT key FROM variables WHERE ${filter} ORDER BY key LIMIT ? OFFSET ?`)
       .bind(...values, q.limit, q.offset),
   ])
   return {

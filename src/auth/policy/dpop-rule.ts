@@ -1,0 +1,46 @@
+import { asDpopError, dpopMissing, dpopRequired } from '../dpop-errors'
+import { AuthError, InvalidTokenError, MissingTokenError } from '../errors'
+import { boundKey, type DpopMode, type DpopSettings } from '../verify/dpop'
+
+/**
+ * The DPoP rule of one route, computed once: the route's mode (its last `dpop:` scope, else the
+ * auth's default), enforced on the verified token, and the challenge of a request without a
+ * token re-issued for that mode. `undefined` when there is nothing to enforce.
+ */
+export const routeDpopRule = (
+  auth: { realm: string; dpop?: DpopSettings },
+  declared: DpopMode | undefined,
+  where: string,
+) => {
+  const { realm, dpop } = auth
+  if (!dpop) {
+    if (declared && declared !== 'off') {
+      throw new Error(`"dpop:${declared}" needs jwtAuth's "dpop" option (${where})`)
+    }
+    return undefined
+  }
+  const mode = declared ?? dpop.mode
+  const algs = dpop.algorithms
+  return {
+    /** Refuses a token this route does not take; the token is verified, so bound means proven. */
+    check(token: unknown): void {
+      const bound = boundKey(token) !== undefined
+      if (mode === 'required' && !bound) throw dpopRequired(realm, algs)
+      if (mode === 'off' && bound) {
+        throw new InvalidTokenError(realm, 'This endpoint takes bearer tokens only, not DPoP')
+      }
+    },
+    /** A refusal of a DPoP request (a bound, so proven, token) answers under the DPoP scheme. */
+    answer(error: unknown, token: unknown): unknown {
+      return boundKey(token) === undefined ? error : asDpopError(error, algs)
+    },
+    /** A missing token's challenge, as this route's mode has it. */
+    refusal(error: unknown): unknown {
+      if (mode === dpop.mode || !(error instanceof AuthError)) return error
+      if (error.code !== 'ERR_AUTH_MISSING') return error
+      return mode === 'off'
+        ? new MissingTokenError(realm)
+        : dpopMissing(realm, algs, mode === 'optional')
+    },
+  }
+}

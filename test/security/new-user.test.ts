@@ -130,6 +130,17 @@ describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
     const res = await app.request('/x', bearer(token))
     expect(res.status).toBe(200)
     expect(idp.requests).toEqual([`${issuer}/.well-known/openid-configuration`, certs])
+    // With several issuers, an issuer that does not say takes jwtAuth's opt-in.
+    const several = (dangerouslyAllowInsecureHttp?: boolean) => () =>
+      jwtAuth({
+        algorithms: ['EdDSA'],
+        issuers: { dev: { openIdIssuer: issuer } },
+        dangerouslyAllowInsecureHttp,
+        fetch: idp.fetch,
+        profile,
+      })
+    expect(several()).toThrow(/must use https:/)
+    expect(several(true)).not.toThrow()
     // Only `true` opts in: a truthy string from an environment variable does not.
     expect(() =>
       jwtAuth({

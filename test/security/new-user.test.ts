@@ -128,6 +128,7 @@ describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
     const several = (dangerouslyAllowInsecureHttp?: boolean) => () =>
       jwtAuth({
         algorithms: ['EdDSA'],
+        audience,
         issuers: { dev: { openIdIssuer: issuer } },
         dangerouslyAllowInsecureHttp,
         fetch: idp.fetch,

@@ -49,7 +49,9 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
         ? exchange && c.res.status >= 200 && c.res.status < 300
         : token.exp - Date.now() / 1000 <= refreshThreshold(token)
     if (!due) return
-    // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp.
+    // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp. `cnf` is an extra
+    // claim, so a DPoP-bound token is refreshed into one bound to the same key: an unbound bearer
+    // token in its place would be a downgrade (RFC 9449 §6.1).
     let fresh: string
     try {
       fresh = await issuer.mint({
@@ -98,6 +100,7 @@ export const tokenExchange = (
     }
     let fresh: string
     try {
+      // Claims carried over as on refresh: a bound workload token gives a bound execution token.
       fresh = await issuer.mint({ sub: profile.subject(token), type: refreshType, claims: token })
     } catch (error) {
       if (error instanceof RangeError) {

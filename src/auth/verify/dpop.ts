@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { asDpopError, bindingRefused, invalidProof, useNonce } from '../dpop-errors'
+import { asDpopError, bindingRefused, challengeFor, invalidProof, useNonce } from '../dpop-errors'
 import { InvalidTokenError } from '../errors'
 import type { Algorithm } from '../keys/keys'
 import { dpopReader } from '../token/dpop'
@@ -140,7 +140,7 @@ export const dpopVerifier = <C>(
   const { nonces } = options
   const refuseBearer = (description: string) => bindingRefused(realm, algorithms, description)
 
-  const verifyRequest = async (c: Context): Promise<C> => {
+  const verifyDpop = async (c: Context): Promise<C> => {
     const credentials = read(c)
     if (credentials.scheme === 'bearer') {
       const claims = await verify(credentials.token)
@@ -177,5 +177,9 @@ export const dpopVerifier = <C>(
     }
     return claims
   }
+  // Every refusal answers under the schemes of the auth's mode; a route's guard re-renders it
+  // for the route's own mode.
+  const verifyRequest = (c: Context): Promise<C> =>
+    verifyDpop(c).catch((error) => Promise.reject(challengeFor(error, mode, algorithms)))
   return { verifyRequest, settings: Object.freeze({ mode, algorithms: Object.freeze(algorithms) }) }
 }

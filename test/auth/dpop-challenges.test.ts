@@ -1,6 +1,7 @@
 // The challenge of every refusal on a DPoP-required and a DPoP-optional route (RFC 9449 §7.1),
 // through app.request() in workerd: a route that requires DPoP answers under `DPoP` whatever the
-// request sent; an optional one offers both schemes when it refuses a bearer token.
+// request sent; an optional one offers both schemes when it refuses a bearer token. And the
+// server nonce a successful answer hands out when the proof's is no longer current (§8.2).
 import { Hono } from 'hono'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
@@ -156,5 +157,44 @@ describe('a dpop:off route of a required auth answers under Bearer alone', () =>
     expect(await answer(old)).toEqual([401, `Bearer realm="api", ${expiredParams}`])
     const broken = await bearer(app, '/api/legacy', 'Bearer a b')
     expect((await answer(broken))[1]).toMatch(/^Bearer realm="api", error="invalid_request"/)
+  })
+})
+
+describe('a successful answer sends the current DPoP-Nonce when the proof had an older one', () => {
+  // `n-1` is still accepted but `n-2` is current, as with hmacNonces after a period turns.
+  const nonces = { current: () => 'n-2', accepts: (n: string) => n === 'n-1' || n === 'n-2' }
+  const withNonce = async (app: App | Hono, path: string, nonce: string) => {
+    const access = await token({ ...bound, scope: 'read' })
+    const proof = await client.proof({
+      htm: 'GET',
+      htu: `${origin}${path}`,
+      token: access,
+      claims: { nonce },
+    })
+    return app.request(`${origin}${path}`, { headers: dpopHeaders(access, proof) })
+  }
+
+  it('through the route table, on every mode that takes DPoP', async () => {
+    const app = appWith({ nonces })
+    for (const path of ['/api/any', '/api/strict']) {
+      const old = await withNonce(app, path, 'n-1')
+      expect([old.status, old.headers.get('dpop-nonce')]).toEqual([200, 'n-2'])
+      const current = await withNonce(app, path, 'n-2')
+      expect([current.status, current.headers.get('dpop-nonce')]).toEqual([200, null])
+    }
+  })
+
+  it('through the middleware alone, even on a response the handler made itself', async () => {
+    const auth = jwtAuth({
+      publicKeys: [publicJwk],
+      algorithms: ['ES256'],
+      issuer: iss,
+      audience: 'api',
+      profile,
+      dpop: { nonces },
+    })
+    const app = new Hono().use('/api/*', auth).get('/api/raw', () => new Response('raw'))
+    const old = await withNonce(app, '/api/raw', 'n-1')
+    expect([old.status, old.headers.get('dpop-nonce')]).toEqual([200, 'n-2'])
   })
 })

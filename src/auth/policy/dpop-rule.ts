@@ -1,6 +1,7 @@
+import type { Context } from 'hono'
 import { asDpopError, challengeFor, dpopRequired } from '../dpop-errors'
 import { InvalidTokenError } from '../errors'
-import { boundKey, type DpopMode, type DpopSettings } from '../verify/dpop'
+import { boundKey, type DpopMode, type DpopSettings, sendFreshNonce } from '../verify/dpop'
 
 /**
  * The DPoP rule of one route, computed once: the route's mode (its last `dpop:` scope, else the
@@ -37,6 +38,10 @@ export const routeDpopRule = (
     answer(error: unknown, token: unknown): unknown {
       const used = boundKey(token) === undefined ? error : asDpopError(error, algs)
       return challengeFor(used, mode, algs)
+    },
+    /** After the handler: a newer server nonce on a successful answer (RFC 9449 §8.2). */
+    after(c: Context): void {
+      sendFreshNonce(c, dpop)
     },
     /** A refusal of the verification (rendered for the auth's mode), as this route's mode has it. */
     refusal(error: unknown): unknown {

@@ -51,6 +51,24 @@ export interface DpopOptions {
 export interface DpopSettings {
   readonly mode: Exclude<DpopMode, 'off'>
   readonly algorithms: readonly string[]
+  /** The nonce to send on this request's answer: the current one, when its proof had an older one. */
+  readonly freshNonce?: (c: Context) => string | undefined
+}
+
+/**
+ * Sends `DPoP-Nonce` on a successful answer whose proof carried a nonce that is still accepted
+ * but no longer current (RFC 9449 §8.2): the client moves to the new one before the old expires.
+ */
+export const sendFreshNonce = (c: Context, settings: DpopSettings | undefined): void => {
+  const nonce = settings?.freshNonce?.(c)
+  if (nonce === undefined || c.res.status >= 400) return
+  try {
+    c.res.headers.set('dpop-nonce', nonce)
+  } catch {
+    // Immutable headers (a response passed through from fetch): copy it once.
+    c.res = new Response(c.res.body, c.res)
+    c.res.headers.set('dpop-nonce', nonce)
+  }
 }
 
 /** The `cnf.jkt` of verified claims (RFC 7800 §3.1, RFC 9449 §6.1), or `undefined`. */
@@ -138,6 +156,8 @@ export const dpopVerifier = <C>(
     bearer: mode === 'optional',
   })
   const { nonces } = options
+  // Per request: the current nonce, where the proof's was an older one still accepted.
+  const fresh = new WeakMap<Request, string>()
   const refuseBearer = (description: string) => bindingRefused(realm, algorithms, description)
 
   const verifyDpop = async (c: Context): Promise<C> => {
@@ -175,11 +195,21 @@ export const dpopVerifier = <C>(
     if (!(await store.firstUse(`${jkt}:${checked.jti}`, until))) {
       throw invalidProof(realm, algorithms, 'The proof was already used')
     }
+    if (nonces) {
+      const current = await nonces.current()
+      if (current !== checked.nonce) fresh.set(c.req.raw, current)
+    }
     return claims
   }
   // Every refusal answers under the schemes of the auth's mode; a route's guard re-renders it
   // for the route's own mode.
   const verifyRequest = (c: Context): Promise<C> =>
     verifyDpop(c).catch((error) => Promise.reject(challengeFor(error, mode, algorithms)))
-  return { verifyRequest, settings: Object.freeze({ mode, algorithms: Object.freeze(algorithms) }) }
+  const freshNonce = nonces && ((c: Context) => fresh.get(c.req.raw))
+  const settings = {
+    mode,
+    algorithms: Object.freeze(algorithms),
+    ...(freshNonce && { freshNonce }),
+  }
+  return { verifyRequest, settings: Object.freeze(settings) }
 }

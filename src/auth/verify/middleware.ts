@@ -10,6 +10,7 @@ import {
   type DpopSettings,
   dpopVerifier,
   refuseBoundBearer,
+  sendFreshNonce,
 } from './dpop'
 import {
   createIssuersVerifier,
@@ -150,6 +151,7 @@ export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends s
     }
     c.set(variable, token)
     await next()
+    sendFreshNonce(c, dpop?.settings)
   }) as MiddlewareHandler<{ Variables: JwtAuthVariables<WithIssuers<P, I>> }>
   const issuers = several && { issuers: several.issuers, issuerOf: several.issuerOf }
   return Object.assign(middleware, {

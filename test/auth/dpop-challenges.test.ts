@@ -60,6 +60,10 @@ const appWith = (dpop: DpopOptions) => {
 }
 
 type App = ReturnType<typeof appWith>
+/** Anything requests can be sent to: an app, typed or not. */
+interface Target {
+  request: (url: string, init?: RequestInit) => Response | Promise<Response>
+}
 const bearer = (app: App, path: string, value: string) =>
   app.request(`${origin}${path}`, { headers: { authorization: value } })
 const dpop = async (app: App, path: string, access: string) => {
@@ -163,7 +167,7 @@ describe('a dpop:off route of a required auth answers under Bearer alone', () =>
 describe('a successful answer sends the current DPoP-Nonce when the proof had an older one', () => {
   // `n-1` is still accepted but `n-2` is current, as with hmacNonces after a period turns.
   const nonces = { current: () => 'n-2', accepts: (n: string) => n === 'n-1' || n === 'n-2' }
-  const withNonce = async (app: App | Hono, path: string, nonce: string) => {
+  const withNonce = async (app: Target, path: string, nonce: string) => {
     const access = await token({ ...bound, scope: 'read' })
     const proof = await client.proof({
       htm: 'GET',

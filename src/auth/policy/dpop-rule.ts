@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import { asDpopError, challengeFor, dpopRequired } from '../dpop-errors'
 import { InvalidTokenError } from '../errors'
-import { boundKey, type DpopMode, type DpopSettings, sendFreshNonce } from '../verify/dpop'
+import { boundKey, type DpopMode, type DpopSettings } from '../verify/dpop'
+import { sendFreshNonce } from '../verify/dpop-nonces'
 
 /**
  * The DPoP rule of one route, computed once: the route's mode (its last `dpop:` scope, else the

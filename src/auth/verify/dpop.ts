@@ -55,22 +55,6 @@ export interface DpopSettings {
   readonly freshNonce?: (c: Context) => string | undefined
 }
 
-/**
- * Sends `DPoP-Nonce` on a successful answer whose proof carried a nonce that is still accepted
- * but no longer current (RFC 9449 §8.2): the client moves to the new one before the old expires.
- */
-export const sendFreshNonce = (c: Context, settings: DpopSettings | undefined): void => {
-  const nonce = settings?.freshNonce?.(c)
-  if (nonce === undefined || c.res.status >= 400) return
-  try {
-    c.res.headers.set('dpop-nonce', nonce)
-  } catch {
-    // Immutable headers (a response passed through from fetch): copy it once.
-    c.res = new Response(c.res.body, c.res)
-    c.res.headers.set('dpop-nonce', nonce)
-  }
-}
-
 /** The `cnf.jkt` of verified claims (RFC 7800 §3.1, RFC 9449 §6.1), or `undefined`. */
 export const boundKey = (claims: unknown): string | undefined => {
   const cnf = (claims as { cnf?: unknown }).cnf

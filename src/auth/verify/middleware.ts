@@ -10,8 +10,8 @@ import {
   type DpopSettings,
   dpopVerifier,
   refuseBoundBearer,
-  sendFreshNonce,
 } from './dpop'
+import { sendFreshNonce } from './dpop-nonces'
 import {
   createIssuersVerifier,
   type IssuersVerifier,
@@ -40,6 +40,8 @@ export type JwtAuth<P extends AnyProfile = DefaultProfile> = MiddlewareHandler<{
   profile?: P
   /** With several issuers: their names, which `iss:<name>` scopes may name. */
   issuers?: readonly string[]
+  /** With several issuers: each one's `iss`, by name. */
+  issuerIds?: Readonly<Record<string, string>>
   /** With several issuers: the name of the one that verified these claims. */
   issuerOf?: (claims: object) => string | undefined
   /** Its DPoP mode and proof algorithms, when it takes DPoP-bound tokens (the `dpop` option). */
@@ -153,7 +155,11 @@ export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends s
     await next()
     sendFreshNonce(c, dpop?.settings)
   }) as MiddlewareHandler<{ Variables: JwtAuthVariables<WithIssuers<P, I>> }>
-  const issuers = several && { issuers: several.issuers, issuerOf: several.issuerOf }
+  const issuers = several && {
+    issuers: several.issuers,
+    issuerIds: several.issuerIds,
+    issuerOf: several.issuerOf,
+  }
   return Object.assign(middleware, {
     authenticate,
     realm,

@@ -8,6 +8,7 @@ export {
   type AuthErrorCode,
   type BearerChallenge,
   DuplicateTokenError,
+  EmptyCookieError,
   ExpiredTokenError,
   InsufficientScopeError,
   InvalidTokenError,
@@ -20,7 +21,7 @@ export {
   SubjectMismatchError,
   TokenTypeNotAllowedError,
 } from './auth/errors'
-export { createDiscoveredKeySet } from './auth/keys/discovery'
+export { createDiscoveredKeySet, IssuerMismatchError } from './auth/keys/discovery'
 export {
   type Algorithm,
   type CryptoKeyEntry,
@@ -32,6 +33,7 @@ export { type PublishedKeysOptions, publishedKeys } from './auth/keys/published-
 export {
   createRemoteKeySet,
   type RemoteKeySet,
+  type RemoteKeySetEvent,
   type RemoteKeySetOptions,
 } from './auth/keys/remote-keys'
 export { allowedIssuers } from './auth/policy/issuer-scopes'

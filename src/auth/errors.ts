@@ -97,6 +97,16 @@ export class MalformedHeaderError extends AuthError {
   }
 }
 
+/** The token cookie present but empty: 400, naming the cookie (no header was read). */
+export class EmptyCookieError extends AuthError {
+  constructor(realm: string, cookie: string) {
+    super(400, 'ERR_AUTH_MALFORMED', 'Malformed auth cookie', realm, {
+      error: 'invalid_request',
+      description: `The cookie ${cookie} holds no token`,
+    })
+  }
+}
+
 /** The token sent in more than one place (a cookie and a header, two cookies): 400 (RFC 6750 §2). */
 export class DuplicateTokenError extends AuthError {
   constructor(realm: string) {

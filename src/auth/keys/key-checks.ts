@@ -47,6 +47,13 @@ export const isAsymmetric = (alg: string) => Object.hasOwn(asymmetric, alg)
 
 export const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
 
+// The members that make a public key what it is; `alg`, `use`, `key_ops` only describe its use.
+const keyMembers = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const
+
+/** Whether two JWKs hold the same public key, whatever they say of its use. */
+export const sameKey = (a: JWK, b: JWK) =>
+  keyMembers.every((member) => a[member as keyof JWK] === b[member as keyof JWK])
+
 const minRsaBits = 2048
 
 // Bit length of a big-endian unsigned integer.

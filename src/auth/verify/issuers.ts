@@ -12,7 +12,8 @@ import { createVerifier, type Verifier, type VerifyOptions } from './verify'
  * One trusted issuer among several: its own keys (`openIdIssuer`, `jwksUrl`, `publicKeys`,
  * `privateJwk`, `secret`, `getKey`), never another's; the `iss` its tokens carry; its audience.
  * A verification setting it does not give (`algorithms`, `audience`, `leeway`, `maxTokenLength`,
- * `types`, `requireType`, `fetch`, `remoteKeySet`) is `jwtAuth`'s; keys are never inherited.
+ * `types`, `requireType`, `fetch`, `remoteKeySet`, `dangerouslyAllowInsecureHttp`) is `jwtAuth`'s;
+ * keys are never inherited.
  */
 export interface TrustedIssuerOptions
   extends Omit<VerifyOptions<AnyProfile>, 'profile' | 'realm' | 'cache' | 'algorithms'> {
@@ -77,6 +78,7 @@ const inherited = [
   'fetch',
   'remoteKeySet',
   'cache',
+  'dangerouslyAllowInsecureHttp',
 ] as const
 
 const issuerName = /^[\w.-]+$/

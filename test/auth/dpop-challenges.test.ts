@@ -40,17 +40,17 @@ const appWith = (dpop: DpopOptions) => {
     dpop,
   })
   const { defineGroup, defineRoute } = routeBuilders(auth)
-  const route = (path: string, mode?: string) =>
+  const route = (path: string, mode: 'required' | 'optional' | 'off') =>
     defineRoute({
       method: 'get',
       path,
-      scopes: mode ? ['read', `dpop:${mode}` as 'dpop:off'] : ['read'],
+      scopes: ['read', `dpop:${mode}` as const],
       handler: (c) => c.text('ok'),
     })
   const routes = defineGroup({
     path: '/api',
     routes: [
-      route('/any'),
+      defineRoute({ method: 'get', path: '/any', scopes: ['read'], handler: (c) => c.text('ok') }),
       route('/strict', 'required'),
       route('/open', 'optional'),
       route('/legacy', 'off'),

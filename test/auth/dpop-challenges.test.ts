@@ -5,18 +5,11 @@
 import { Hono } from 'hono'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import {
-  accessTokenProfile,
-  type DpopOptions,
-  jwtAuth,
-  routeBuilders,
-  routeTable,
-} from '../../src/index'
-import { dpopClient, dpopHeaders } from './dpop-helpers'
+import { type DpopOptions, routeBuilders, routeTable } from '../../src/index'
+import { dpopAuthFor, dpopClient, dpopHeaders } from './dpop-helpers'
 
 const origin = 'https://api.example'
 const iss = 'https://issuer.example'
-const profile = accessTokenProfile()
 const signing = await generateKeyPair('ES256', { extractable: true })
 const publicJwk = { ...(await exportJWK(signing.publicKey)), alg: 'ES256', kid: 'as' }
 const client = await dpopClient('ES256')
@@ -31,14 +24,7 @@ const bound = { cnf: { jkt: client.jkt } }
 
 /** `/api/any` (the auth's mode), `/api/strict` (required), `/api/open` (optional), `/api/legacy` (off), each needing `read`. */
 const appWith = (dpop: DpopOptions) => {
-  const auth = jwtAuth({
-    publicKeys: [publicJwk],
-    algorithms: ['ES256'],
-    issuer: iss,
-    audience: 'api',
-    profile,
-    dpop,
-  })
+  const auth = dpopAuthFor(publicJwk, iss, dpop)
   const { defineGroup, defineRoute } = routeBuilders(auth)
   const route = (path: string, mode: 'required' | 'optional' | 'off') =>
     defineRoute({
@@ -189,14 +175,7 @@ describe('a successful answer sends the current DPoP-Nonce when the proof had an
   })
 
   it('through the middleware alone, even on a response the handler made itself', async () => {
-    const auth = jwtAuth({
-      publicKeys: [publicJwk],
-      algorithms: ['ES256'],
-      issuer: iss,
-      audience: 'api',
-      profile,
-      dpop: { nonces },
-    })
+    const auth = dpopAuthFor(publicJwk, iss, { nonces })
     const app = new Hono().use('/api/*', auth).get('/api/raw', () => new Response('raw'))
     const old = await withNonce(app, '/api/raw', 'n-1')
     expect([old.status, old.headers.get('dpop-nonce')]).toEqual([200, 'n-2'])

@@ -7,7 +7,7 @@ import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from '../../src/index'
-import { dpopClient, dpopHeaders } from './dpop-helpers'
+import { dpopAuthFor, dpopClient, dpopHeaders } from './dpop-helpers'
 
 const origin = 'https://api.example'
 const iss = 'https://api.example/issuer'
@@ -28,14 +28,7 @@ const asBearer = (token: string, method: string) => ({
 describe('refresh of a DPoP-bound access token', () => {
   const profile = accessTokenProfile()
   const issuer = createIssuer({ privateJwk: jwk, issuer: iss, audience: 'api', profile })
-  const auth = jwtAuth({
-    publicKeys: [publicJwk],
-    algorithms: ['ES256'],
-    issuer: iss,
-    audience: 'api',
-    profile,
-    dpop: {},
-  })
+  const auth = dpopAuthFor(publicJwk, iss)
   const { defineRoute } = routeBuilders(auth)
   const hello = defineRoute({ method: 'get', path: '/hello', handler: (c) => c.text('hi') })
   const app = routeTable(hello, { auth, issuer }).mount(new Hono())

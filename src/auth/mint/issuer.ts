@@ -56,8 +56,8 @@ export interface Issuer<P extends AnyProfile = DefaultProfile> {
   mint(options: MintOptions<P>): Promise<string>
   /** The profile of the tokens it mints. */
   readonly profile: P
-  /** The `iss` of the tokens it mints (the `issuer` option), or `undefined`. */
-  readonly issuer: string | undefined
+  /** The `iss` of the tokens it mints (the `issuer` option); absent: none. */
+  readonly issuer?: string
   /** The public JWK set: the signing key, then `publicKeys` (empty for a shared secret). */
   jwks(): Promise<{ keys: JWK[] }>
   readonly expirationTime: number

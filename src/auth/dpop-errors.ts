@@ -1,5 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { AuthError, type AuthErrorCode, type BearerChallenge } from './errors'
+import { AuthError, type AuthErrorCode, type BearerChallenge, MissingTokenError } from './errors'
 
 /** The parameters of a `WWW-Authenticate: DPoP` challenge (RFC 9449 §7.1). */
 export interface DpopChallenge {
@@ -14,6 +14,11 @@ export interface DpopErrorOptions {
   algs: readonly string[]
   /** Offer `Bearer` as well (a route that takes both). Default: `false`, `DPoP` alone. */
   bearer?: boolean
+  /**
+   * The scheme of the refused request: with both challenges offered, its challenge carries the
+   * error. Default: `'dpop'`.
+   */
+  scheme?: 'bearer' | 'dpop'
   /** Sent as `DPoP-Nonce` (RFC 9449 §8). Default: none. */
   nonce?: string
   cause?: unknown
@@ -33,6 +38,7 @@ const quote = (value: string) => `"${value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e
 export class DpopError extends AuthError {
   readonly algs: readonly string[]
   readonly bearer: boolean
+  readonly scheme: 'bearer' | 'dpop'
   readonly nonce: string | undefined
 
   constructor(
@@ -46,17 +52,21 @@ export class DpopError extends AuthError {
     super(status, code, detail, realm, challenge as BearerChallenge, options.cause)
     this.algs = options.algs
     this.bearer = options.bearer ?? false
+    this.scheme = options.scheme ?? 'dpop'
     this.nonce = options.nonce
   }
 
   override get wwwAuthenticate(): string {
     const { error, description, scope } = this.challenge ?? {}
-    let dpop = `DPoP realm=${quote(this.realm)}`
-    if (error) dpop += `, error=${quote(error)}`
-    if (description) dpop += `, error_description=${quote(description)}`
-    if (scope) dpop += `, scope=${quote(scope)}`
-    dpop += `, algs=${quote(this.algs.join(' '))}`
-    return this.bearer ? `Bearer realm=${quote(this.realm)}, ${dpop}` : dpop
+    let params = ''
+    if (error) params += `, error=${quote(error)}`
+    if (description) params += `, error_description=${quote(description)}`
+    if (scope) params += `, scope=${quote(scope)}`
+    const onBearer = this.bearer && this.scheme === 'bearer'
+    const dpop = `DPoP realm=${quote(this.realm)}${onBearer ? '' : params}, algs=${quote(this.algs.join(' '))}`
+    return this.bearer
+      ? `Bearer realm=${quote(this.realm)}${onBearer ? params : ''}, ${dpop}`
+      : dpop
   }
 
   override getResponse(): Response {
@@ -115,4 +125,45 @@ export const asDpopError = (error: unknown, algs: readonly string[]): unknown =>
   if (!(error instanceof AuthError) || error instanceof DpopError || !error.challenge) return error
   const { status, code, detail, realm, challenge } = error
   return new DpopError(status, code, detail, realm, challenge, { algs, cause: error })
+}
+
+/**
+ * A refusal as a route of `mode` answers it (RFC 9449 §7.1): `required`, under `DPoP` alone, even
+ * for a bearer token (expired, malformed: the client must learn it needs DPoP); `optional`, a
+ * bearer request's refusal offers both (`Bearer` with the error, then `DPoP`), a DPoP request's
+ * names `DPoP` alone; `off`, `Bearer` alone. A plain `AuthError` is the refusal of a bearer
+ * request; a 503 (no challenge) stays as it is.
+ */
+export const challengeFor = (
+  error: unknown,
+  mode: 'required' | 'optional' | 'off',
+  algs: readonly string[],
+): unknown => {
+  if (!(error instanceof AuthError) || !error.challenge) return error
+  const { status, code, detail, realm, challenge } = error
+  if (code === 'ERR_AUTH_MISSING') {
+    return mode === 'off'
+      ? new MissingTokenError(realm)
+      : dpopMissing(realm, algs, mode === 'optional')
+  }
+  const dpop = error instanceof DpopError
+  if (mode === 'off') {
+    // A bearer request's refusal rendered for another mode: its original, under `Bearer`.
+    return dpop && error.scheme === 'bearer' && error.cause instanceof AuthError
+      ? error.cause
+      : error
+  }
+  const scheme = dpop ? error.scheme : 'bearer'
+  // A DPoP request's refusal names DPoP alone: its client holds a key, and a bound token.
+  const bearer = mode === 'optional' && scheme === 'bearer'
+  if (dpop && error.bearer === bearer) return error
+  const cause = dpop && scheme === 'bearer' ? error.cause : error
+  const nonce = dpop ? error.nonce : undefined
+  return new DpopError(status, code, detail, realm, challenge, {
+    algs: dpop ? error.algs : algs,
+    bearer,
+    scheme,
+    nonce,
+    cause,
+  })
 }

@@ -1,6 +1,7 @@
 // DPoP clients and bound tokens for the tests: keys generated at test time; proofs signed by jose,
 // the oracle, never by the code under test.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
+import { accessTokenProfile, type DpopOptions, jwtAuth } from '../../src/index'
 
 const encoder = new TextEncoder()
 
@@ -64,3 +65,14 @@ export const dpopHeaders = (token: string, proof: string) => ({
   authorization: `DPoP ${token}`,
   dpop: proof,
 })
+
+/** An access-token auth taking DPoP: one ES256 key of `issuer`, audience `api`. */
+export const dpopAuthFor = (publicJwk: JWK, issuer: string, dpop: DpopOptions = {}) =>
+  jwtAuth({
+    publicKeys: [publicJwk],
+    algorithms: ['ES256'],
+    issuer,
+    audience: 'api',
+    profile: accessTokenProfile(),
+    dpop,
+  })

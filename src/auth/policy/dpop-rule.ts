@@ -1,6 +1,8 @@
-import { asDpopError, dpopMissing, dpopRequired } from '../dpop-errors'
-import { AuthError, InvalidTokenError, MissingTokenError } from '../errors'
+import type { Context } from 'hono'
+import { asDpopError, challengeFor, dpopRequired } from '../dpop-errors'
+import { InvalidTokenError } from '../errors'
 import { boundKey, type DpopMode, type DpopSettings } from '../verify/dpop'
+import { sendFreshNonce } from '../verify/dpop-nonces'
 
 /**
  * The DPoP rule of one route, computed once: the route's mode (its last `dpop:` scope, else the
@@ -30,17 +32,21 @@ export const routeDpopRule = (
         throw new InvalidTokenError(realm, 'This endpoint takes bearer tokens only, not DPoP')
       }
     },
-    /** A refusal of a DPoP request (a bound, so proven, token) answers under the DPoP scheme. */
+    /**
+     * A policy refusal, under the scheme the request used (a bound, so proven, token: DPoP) and
+     * the challenges of this route's mode.
+     */
     answer(error: unknown, token: unknown): unknown {
-      return boundKey(token) === undefined ? error : asDpopError(error, algs)
+      const used = boundKey(token) === undefined ? error : asDpopError(error, algs)
+      return challengeFor(used, mode, algs)
     },
-    /** A missing token's challenge, as this route's mode has it. */
+    /** After the handler: a newer server nonce on a successful answer (RFC 9449 §8.2). */
+    after(c: Context): void {
+      sendFreshNonce(c, dpop)
+    },
+    /** A refusal of the verification (rendered for the auth's mode), as this route's mode has it. */
     refusal(error: unknown): unknown {
-      if (mode === dpop.mode || !(error instanceof AuthError)) return error
-      if (error.code !== 'ERR_AUTH_MISSING') return error
-      return mode === 'off'
-        ? new MissingTokenError(realm)
-        : dpopMissing(realm, algs, mode === 'optional')
+      return mode === dpop.mode ? error : challengeFor(error, mode, algs)
     },
   }
 }

@@ -257,5 +257,6 @@ export const guard = (
     // Only a token that passed the policy reaches handlers and the refresh.
     c.set(variable, token)
     await next()
+    dpop?.after(c)
   }
 }

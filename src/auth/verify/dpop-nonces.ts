@@ -1,4 +1,5 @@
-import type { DpopNonces } from './dpop'
+import type { Context } from 'hono'
+import type { DpopNonces, DpopSettings } from './dpop'
 import { base64url } from './dpop-proof'
 
 /** Options of `hmacNonces`. */
@@ -60,5 +61,21 @@ export const hmacNonces = (options: HmacNoncesOptions): DpopNonces => {
       if (claimed !== now && claimed !== now - 1) return false
       return nonce === (await nonceOf(claimed))
     },
+  }
+}
+
+/**
+ * Sends `DPoP-Nonce` on a successful answer whose proof carried a nonce that is still accepted
+ * but no longer current (RFC 9449 §8.2): the client moves to the new one before the old expires.
+ */
+export const sendFreshNonce = (c: Context, settings: DpopSettings | undefined): void => {
+  const nonce = settings?.freshNonce?.(c)
+  if (nonce === undefined || c.res.status >= 400) return
+  try {
+    c.res.headers.set('dpop-nonce', nonce)
+  } catch {
+    // Immutable headers (a response passed through from fetch): copy it once.
+    c.res = new Response(c.res.body, c.res)
+    c.res.headers.set('dpop-nonce', nonce)
   }
 }

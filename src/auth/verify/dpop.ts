@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { asDpopError, bindingRefused, invalidProof, useNonce } from '../dpop-errors'
+import { asDpopError, bindingRefused, challengeFor, invalidProof, useNonce } from '../dpop-errors'
 import { InvalidTokenError } from '../errors'
 import type { Algorithm } from '../keys/keys'
 import { dpopReader } from '../token/dpop'
@@ -51,6 +51,8 @@ export interface DpopOptions {
 export interface DpopSettings {
   readonly mode: Exclude<DpopMode, 'off'>
   readonly algorithms: readonly string[]
+  /** The nonce to send on this request's answer: the current one, when its proof had an older one. */
+  readonly freshNonce?: (c: Context) => string | undefined
 }
 
 /** The `cnf.jkt` of verified claims (RFC 7800 §3.1, RFC 9449 §6.1), or `undefined`. */
@@ -138,9 +140,11 @@ export const dpopVerifier = <C>(
     bearer: mode === 'optional',
   })
   const { nonces } = options
+  // Per request: the current nonce, where the proof's was an older one still accepted.
+  const fresh = new WeakMap<Request, string>()
   const refuseBearer = (description: string) => bindingRefused(realm, algorithms, description)
 
-  const verifyRequest = async (c: Context): Promise<C> => {
+  const verifyDpop = async (c: Context): Promise<C> => {
     const credentials = read(c)
     if (credentials.scheme === 'bearer') {
       const claims = await verify(credentials.token)
@@ -175,7 +179,21 @@ export const dpopVerifier = <C>(
     if (!(await store.firstUse(`${jkt}:${checked.jti}`, until))) {
       throw invalidProof(realm, algorithms, 'The proof was already used')
     }
+    if (nonces) {
+      const current = await nonces.current()
+      if (current !== checked.nonce) fresh.set(c.req.raw, current)
+    }
     return claims
   }
-  return { verifyRequest, settings: Object.freeze({ mode, algorithms: Object.freeze(algorithms) }) }
+  // Every refusal answers under the schemes of the auth's mode; a route's guard re-renders it
+  // for the route's own mode.
+  const verifyRequest = (c: Context): Promise<C> =>
+    verifyDpop(c).catch((error) => Promise.reject(challengeFor(error, mode, algorithms)))
+  const freshNonce = nonces && ((c: Context) => fresh.get(c.req.raw))
+  const settings = {
+    mode,
+    algorithms: Object.freeze(algorithms),
+    ...(freshNonce && { freshNonce }),
+  }
+  return { verifyRequest, settings: Object.freeze(settings) }
 }

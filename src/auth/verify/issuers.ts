@@ -47,6 +47,8 @@ export type IssuerVariables<P> = [IssuerNameOf<P>] extends [never]
 export type IssuersVerifier<Claims, I extends string = string> = Verifier<Claims> & {
   /** The configured names, in the order given. */
   readonly issuers: readonly I[]
+  /** Each configured issuer's `iss`, by name. */
+  readonly issuerIds: Readonly<Record<I, string>>
   /** The name of the issuer that verified these claims (the object this verifier returned). */
   issuerOf: (claims: object) => I | undefined
   /** The key sets' background refreshes, for the middleware to hand to `waitUntil`. */
@@ -171,8 +173,10 @@ export const createIssuersVerifier = <P extends AnyProfile, const I extends stri
         return running.length ? Promise.all(running).then(() => undefined) : undefined
       }
     : undefined
+  const issuerIds = Object.fromEntries([...byIss].map(([iss, { name }]) => [name, iss]))
   return Object.assign(verify, {
     issuers: Object.freeze(names),
+    issuerIds: Object.freeze(issuerIds) as Record<I, string>,
     issuerOf: (claims: object) => verifiedBy.get(claims),
     ...(refreshing && { refreshing }),
   })

@@ -11,6 +11,7 @@ import {
   dpopVerifier,
   refuseBoundBearer,
 } from './dpop'
+import { sendFreshNonce } from './dpop-nonces'
 import {
   createIssuersVerifier,
   type IssuersVerifier,
@@ -39,6 +40,8 @@ export type JwtAuth<P extends AnyProfile = DefaultProfile> = MiddlewareHandler<{
   profile?: P
   /** With several issuers: their names, which `iss:<name>` scopes may name. */
   issuers?: readonly string[]
+  /** With several issuers: each one's `iss`, by name. */
+  issuerIds?: Readonly<Record<string, string>>
   /** With several issuers: the name of the one that verified these claims. */
   issuerOf?: (claims: object) => string | undefined
   /** Its DPoP mode and proof algorithms, when it takes DPoP-bound tokens (the `dpop` option). */
@@ -150,8 +153,13 @@ export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends s
     }
     c.set(variable, token)
     await next()
+    sendFreshNonce(c, dpop?.settings)
   }) as MiddlewareHandler<{ Variables: JwtAuthVariables<WithIssuers<P, I>> }>
-  const issuers = several && { issuers: several.issuers, issuerOf: several.issuerOf }
+  const issuers = several && {
+    issuers: several.issuers,
+    issuerIds: several.issuerIds,
+    issuerOf: several.issuerOf,
+  }
   return Object.assign(middleware, {
     authenticate,
     realm,

@@ -18,6 +18,7 @@ import {
 import { checkToken, headerCache } from '../src/auth/token/gate'
 import { createVerifier, type JwtAuth, jwtAuth, routeTable, type VerifyOptions } from '../src/index'
 import { createIssuer } from '../src/mint'
+import { dpopScenario } from './dpop'
 
 export const algorithms = ['HS256', 'EdDSA', 'ES256', 'RS256'] as const
 export type BenchAlg = (typeof algorithms)[number]
@@ -241,6 +242,24 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
     types: new Set(['jwt']),
   }
 
+  const dpop = await dpopScenario({
+    alg,
+    route,
+    url: `http://bench${path}`,
+    ok,
+    options,
+    mint: (claims) =>
+      createIssuer({
+        ...keys.issuer,
+        algorithm: alg,
+        expirationTime: 3600,
+        issuer: issuerName,
+      }).mint({
+        sub: tiId,
+        claims,
+      }),
+  })
+
   const list: (Scenario | false | undefined)[] = [
     // Baselines: nothing verifies there, so a tampered token passes too.
     { name: 'bare route', run: bare.run },
@@ -257,6 +276,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
     { name: 'ours, single', ...single },
     { name: 'ours, nested', ...nested },
     { name: 'ours, nested + cache', ...cached },
+    { name: 'ours, DPoP', ...dpop },
     { name: 'subtle.verify', run: subtle(signature), tampered: subtle(badSignature) },
     {
       name: 'jose.jwtVerify',

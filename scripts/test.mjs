@@ -8,6 +8,8 @@
 //   tell. Without `count`, a step is a check: it adds 0 passed, or 1 failed when it exits non-zero.
 //   With `count`, a non-zero exit that reports no failed test still adds 1 failed.
 // stdout/stderr are shown live and also buffered for `count` (e.g. to parse a runner's summary).
+// `node scripts/test.mjs --only biome rotation` runs the steps whose names start with those words
+// (scripts/check-archive.mjs runs some in a `git archive` copy that way).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,7 +50,7 @@ const perRuntime =
     }
   }
 
-const steps = [
+const allSteps = [
   { name: 'tsc (library)', cmd: 'tsc', args: ['--noEmit', '-p', 'tsconfig.json'] },
   { name: 'tsc (worker + tests)', cmd: 'tsc', args: ['--noEmit', '-p', 'test/tsconfig.json'] },
   { name: 'tsc (servers + runners)', cmd: 'tsc', args: ['--noEmit', '-p', 'tsconfig.node.json'] },
@@ -60,6 +62,7 @@ const steps = [
     count: vitestJson(vitestReport),
   },
   // The remote key set against a real loopback server: workerd tests cannot listen, Node can.
+  // DPoP-bound tokens from a real authorization server (oidc-provider) on loopback.
   // The repository standing alone (no path outside it; .dev.vars never reaches the tests), and the
   // local commands' --help and errors.
   {
@@ -72,6 +75,9 @@ const steps = [
       'test/repo/stands-alone.node.mjs',
       'test/repo/cli.node.mjs',
       'test/security/discovery.node.mjs',
+      'test/security/dpop-provider.node.mjs',
+      // Several issuers against two real OpenID providers (oidc-provider) on loopback.
+      'test/oidc/issuers.node.mjs',
     ],
     count: ({ stdout }) => {
       const pass = /^# pass (\d+)$/m.exec(stdout)
@@ -119,8 +125,9 @@ const steps = [
     args: ['--disable-warning=ExperimentalWarning', 'test/conformance/openapi-lint.ts'],
     count: perRuntime('openapi lint'),
   },
-  // The docs page in headless chromium (Debian's, installed by .ci/run): Swagger UI on wrangler dev
-  // and the Node server lists every operation and the bearer scheme, with no request off loopback.
+  // The docs page in headless chromium (from npm: @sparticuz/chromium, unpacked per run): Swagger UI
+  // on wrangler dev and the Node server lists every operation and the bearer scheme, with no
+  // request off loopback.
   {
     name: 'docs page (chromium)',
     cmd: 'node',
@@ -136,6 +143,11 @@ const steps = [
     count: perRuntime('package'),
   },
 ]
+
+const onlyAt = process.argv.indexOf('--only')
+const only = onlyAt < 0 ? undefined : process.argv.slice(onlyAt + 1)
+const steps = only ? allSteps.filter((s) => only.some((p) => s.name.startsWith(p))) : allSteps
+if (only && !steps.length) throw new Error(`no step starts with ${only.join(', ')}`)
 
 const run = (step) =>
   new Promise((resolve) => {

@@ -2,14 +2,17 @@
 // the access-token profile. Neither zod nor jose is loaded from here: minting is
 // `hono-scoped-jwt/mint`, the Airflow profile `hono-scoped-jwt/airflow`, OpenAPI
 // `hono-scoped-jwt/openapi`. Re-exports only.
+export { type DpopChallenge, DpopError } from './auth/dpop-errors'
 export {
   AuthError,
   type AuthErrorCode,
   type BearerChallenge,
   DuplicateTokenError,
+  EmptyCookieError,
   ExpiredTokenError,
   InsufficientScopeError,
   InvalidTokenError,
+  IssuerNotAllowedError,
   KeysUnavailableError,
   MalformedHeaderError,
   MissingTokenError,
@@ -18,7 +21,7 @@ export {
   SubjectMismatchError,
   TokenTypeNotAllowedError,
 } from './auth/errors'
-export { createDiscoveredKeySet } from './auth/keys/discovery'
+export { createDiscoveredKeySet, IssuerMismatchError } from './auth/keys/discovery'
 export {
   type Algorithm,
   type CryptoKeyEntry,
@@ -30,8 +33,10 @@ export { type PublishedKeysOptions, publishedKeys } from './auth/keys/published-
 export {
   createRemoteKeySet,
   type RemoteKeySet,
+  type RemoteKeySetEvent,
   type RemoteKeySetOptions,
 } from './auth/keys/remote-keys'
+export { allowedIssuers } from './auth/policy/issuer-scopes'
 export {
   type AnyOfScopes,
   anyOf,
@@ -89,6 +94,25 @@ export { type ValidationIssue, validate } from './auth/table/validation'
 export { readBearer } from './auth/token/bearer'
 export { type TokenReader, type TokenSourceOptions, tokenReader } from './auth/token/source'
 export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
+export type {
+  DpopMode,
+  DpopNonces,
+  DpopOptions,
+  DpopSettings,
+} from './auth/verify/dpop'
+export { type HmacNoncesOptions, hmacNonces } from './auth/verify/dpop-nonces'
+export { jwkThumbprint } from './auth/verify/dpop-proof'
+export {
+  createIssuersVerifier,
+  currentIssuer,
+  type IssuerNameOf,
+  type IssuerOf,
+  type IssuersVerifier,
+  type IssuerVariables,
+  type TrustedIssuerOptions,
+  type TrustedIssuers,
+  type WithIssuers,
+} from './auth/verify/issuers'
 export {
   currentToken,
   type JwtAuth,
@@ -97,6 +121,11 @@ export {
   jwtAuth,
   type TokenOf,
 } from './auth/verify/middleware'
+export {
+  MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './auth/verify/replay-store'
 export {
   createJwsVerifier,
   createVerifier,

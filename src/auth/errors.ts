@@ -13,6 +13,11 @@ export type AuthErrorCode =
   | 'ERR_SCOPE_DENIED'
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_KEYS_UNAVAILABLE'
+  | 'ERR_ISSUER_NOT_ALLOWED'
+  | 'ERR_DPOP_REQUIRED'
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_NONCE'
+  | 'ERR_DPOP_BINDING'
 
 /** The parameters of a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3). */
 export interface BearerChallenge {
@@ -88,6 +93,16 @@ export class MalformedHeaderError extends AuthError {
     super(400, 'ERR_AUTH_MALFORMED', 'Malformed authorization header', realm, {
       error: 'invalid_request',
       description: 'The authorization header must be one Bearer token',
+    })
+  }
+}
+
+/** The token cookie present but empty: 400, naming the cookie (no header was read). */
+export class EmptyCookieError extends AuthError {
+  constructor(realm: string, cookie: string) {
+    super(400, 'ERR_AUTH_MALFORMED', 'Malformed auth cookie', realm, {
+      error: 'invalid_request',
+      description: `The cookie ${cookie} holds no token`,
     })
   }
 }
@@ -196,5 +211,18 @@ export class KeysUnavailableError extends AuthError {
     const res = super.getResponse()
     res.headers.set('retry-after', String(this.retryAfter))
     return res
+  }
+}
+
+/** A valid token from a configured issuer the route does not accept (`iss:<name>` scopes): 403. */
+export class IssuerNotAllowedError extends AuthError {
+  constructor(realm: string, issuer: string, allowed: readonly string[]) {
+    super(
+      403,
+      'ERR_ISSUER_NOT_ALLOWED',
+      `Token issuer '${issuer}' not allowed for this endpoint. Allowed issuers: ${allowed.join(', ')}`,
+      realm,
+      { error: 'insufficient_scope', scope: allowed.map((name) => `iss:${name}`).join(' ') },
+    )
   }
 }

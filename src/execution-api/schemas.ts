@@ -1,12 +1,11 @@
 import * as z from 'zod'
+import { utcText } from './models/common'
 
 // Request and response shapes of the Execution API, as Airflow's task runners send and read them.
 // They validate requests (422 on failure) and document both directions in the OpenAPI document.
 
 /** Timestamps arrive with an offset or `Z`; they are stored normalised to UTC ISO 8601. */
-const timestamp = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString())
+const timestamp = z.iso.datetime({ offset: true }).transform(utcText)
 
 /** Names of connections, variables, dags, runs, tasks and keys. */
 const name = z.string().min(1).max(250)
@@ -72,10 +71,27 @@ export const dagRun = z
     // Always empty here (no assets), documented with the SDK's item model.
     consumed_asset_events: z.array(assetEvent),
     partition_key: z.string().nullable(),
+    // The partition datetime of a run triggered by partitioned asset events (2026-06-30).
+    partition_date: utc.nullable(),
     note: z.string().nullable(),
     team_name: z.string().nullable(),
   })
   .meta({ title: 'DagRun' })
+
+const bindingBase = { name: z.string(), value_schema: jsonObject.nullable().optional() }
+
+/** `TaskArgBinding`: one argument of a stub task, from an upstream XCom or the dag file. */
+const argBinding = z
+  .discriminatedUnion('kind', [
+    z.object({ ...bindingBase, kind: z.literal('xcom'), task_id: z.string() }),
+    z.object({
+      ...bindingBase,
+      kind: z.literal('literal'),
+      value: z.json().nullable().optional(),
+      from_default: z.boolean().optional(),
+    }),
+  ])
+  .meta({ title: 'TaskArgBinding' })
 
 /** `TIRunContext` of the Task SDK: the answer of `/run`. Optional fields appear only when set. */
 export const runContext = z
@@ -92,6 +108,9 @@ export const runContext = z
     xcom_keys_to_clear: z.array(z.string()),
     should_retry: z.boolean(),
     start_date: utc.optional(),
+    // Airflow sets it only for a `@task.stub` (foreign-runtime) task, from the serialized dag's
+    // argument bindings (2026-10-30); this Worker keeps no serialized dags, so never sends it.
+    arg_bindings: z.array(argBinding).optional(),
   })
   .meta({ title: 'TIRunContext' })
 

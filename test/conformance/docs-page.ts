@@ -3,11 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import chromium from '@sparticuz/chromium'
 import puppeteer, { type Browser } from 'puppeteer-core'
 import { makeKeys } from './fixture.ts'
 import { type Runtime, type Server, startServer } from './servers.ts'
 
-// The docs page in a real browser: Debian's headless chromium driven by puppeteer-core opens
+// The docs page in a real browser: headless chromium from npm (@sparticuz/chromium, a devDependency
+// that ships the binary, so `npm install` is all the set-up) driven by puppeteer-core opens
 // /execution/docs on the Worker (wrangler dev) and on the Node server, and checks that Swagger UI
 // loads, lists every operation of the OpenAPI document and shows the bearer security scheme,
 // while request interception refuses (and records) any request that would leave loopback.
@@ -15,7 +17,6 @@ import { type Runtime, type Server, startServer } from './servers.ts'
 // Prints `docs (<runtime>): N passed, N failed` per runtime.
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const wanted = (process.argv.slice(2) as Runtime[]).filter(Boolean)
 const runtimesToTry: Runtime[] = wanted.length ? wanted : ['workerd', 'node']
 
@@ -74,8 +75,24 @@ const checks: [string, (browser: Browser, baseUrl: string) => Promise<void>][] =
   ],
 ]
 
-if (!existsSync(chromium)) {
-  console.log(`docs: ${chromium} is missing (apt-get install -y chromium)`)
+// The package's brotli archive is unpacked into a folder of this run's own (~1.5 s): the package
+// unpacks into the temp folder and trusts whatever file it finds there, so two runs sharing one
+// folder could launch a half-written binary. `CHROMIUM_PATH` names another browser instead.
+const unpacked = mkdtempSync(join(tmpdir(), 'hsj-chromium-bin-'))
+const executablePath =
+  process.env.CHROMIUM_PATH ??
+  (await (async () => {
+    const previous = process.env.TMPDIR
+    process.env.TMPDIR = unpacked
+    try {
+      return await chromium.executablePath()
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = previous
+    }
+  })())
+if (!existsSync(executablePath)) {
+  console.log(`docs: no browser at ${executablePath}`)
   console.log('docs (chromium): 0 passed, 1 failed')
   process.exit(1)
 }
@@ -85,12 +102,13 @@ const settings = { JWT_PRIVATE_JWK: JSON.stringify(keys.privateJwk) }
 const profile = mkdtempSync(join(tmpdir(), 'hsj-chromium-'))
 let failures = 0
 const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
+  executablePath,
+  headless: 'shell',
   userDataDir: profile,
   args: [
-    '--headless',
+    '--headless=shell',
     '--no-sandbox',
+    '--no-zygote',
     '--disable-gpu',
     '--disable-quic',
     '--no-first-run',
@@ -129,5 +147,6 @@ try {
 } finally {
   await browser.close()
   rmSync(profile, { recursive: true, force: true })
+  rmSync(unpacked, { recursive: true, force: true })
 }
 process.exitCode = failures ? 1 : 0

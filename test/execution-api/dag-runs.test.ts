@@ -62,6 +62,39 @@ describe('GET /dag-runs/count and /previous', () => {
   })
 })
 
+describe('dates a scheduler queues', () => {
+  it('are stored as the API stores them, so date filters match however they were written', async () => {
+    const dag_id = `d-${crypto.randomUUID()}`
+    // Without milliseconds, and with an offset: the same instants as …00.000Z and …22:00:00.000Z.
+    const dag_run = {
+      logical_date: '2026-04-01T00:00:00Z',
+      run_after: '2026-04-01T02:00:00+02:00',
+      partition_date: '2026-04-01T00:00:00Z',
+    }
+    await queue({ dag_id, run_id: 'r1', dag_run })
+    const day = '2026-04-01T00:00:00.000Z'
+    expect((await send('GET', `/dag-runs/${dag_id}/r1`)).body).toMatchObject({
+      logical_date: day,
+      run_after: day,
+      partition_date: day,
+    })
+    expect((await send('GET', `/dag-runs/count?dag_id=${dag_id}&logical_dates=${day}`)).body).toBe(
+      1,
+    )
+    // Half a second later is after it, not (as text) before it.
+    const later = `/dag-runs/previous?dag_id=${dag_id}&logical_date=2026-04-01T00:00:00.500Z`
+    expect((await send('GET', later)).body).toMatchObject({ run_id: 'r1' })
+  })
+
+  it('refuses a date that is not one, writing nothing', async () => {
+    const dag_id = `d-${crypto.randomUUID()}`
+    await expect(
+      queue({ dag_id, run_id: 'r1', dag_run: { logical_date: 'soon' } }),
+    ).rejects.toThrow("Not a timestamp: 'soon'")
+    expect(await rows('SELECT * FROM dag_runs WHERE dag_id = ?', dag_id)).toEqual([])
+  })
+})
+
 describe('POST /dag-runs/{dag_id}/{run_id} (trigger)', () => {
   it('queues a manual run (204), then 409 for the same run id', async () => {
     const { dag_id } = await dag()

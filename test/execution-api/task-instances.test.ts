@@ -45,6 +45,7 @@ describe('PATCH /task-instances/{id}/run', () => {
         triggering_user_name: null,
         consumed_asset_events: [],
         partition_key: null,
+        partition_date: null,
         note: null,
         team_name: 'blue',
       },

@@ -24,6 +24,16 @@ const start = async (version: string) => {
 
 const previous = (date: string) => dates[dates.indexOf(date) - 1] as string
 
+type Schema = { title?: unknown; properties?: Record<string, unknown> }
+
+/** Every schema titled `model` in an OpenAPI document. */
+const schemasTitled = (node: unknown, model: string, found: Schema[] = []): Schema[] => {
+  if (typeof node !== 'object' || node === null) return found
+  if ((node as Schema).title === model && (node as Schema).properties) found.push(node as Schema)
+  for (const value of Object.values(node)) schemasTitled(value, model, found)
+  return found
+}
+
 describe('Airflow-API-Version on the Worker', () => {
   it('serves every version of the bundle, newest without the header', async () => {
     expect(dates[0]).toBe('2025-04-11')
@@ -37,6 +47,7 @@ describe('Airflow-API-Version on the Worker', () => {
     ['2026-04-06', 'dag_run', 'partition_key'],
     ['2026-04-06', 'dag_run', 'note'],
     ['2026-06-30', 'dag_run', 'team_name'],
+    ['2026-06-30', 'dag_run', 'partition_date'],
   ]
   it.each(fieldRows)(
     '%s adds %s.%s: present from it on, absent before',
@@ -153,6 +164,17 @@ describe('Airflow-API-Version on the Worker', () => {
     const text = JSON.stringify(older)
     expect(text).not.toContain('team_name')
     expect(JSON.stringify(newest)).toContain('team_name')
+    // Head models carry every field Airflow's have; each version's document only its own.
+    const props = async (version: string, model: string) => {
+      const text = await (await doc(`?version=${version}`)).text()
+      const found = schemasTitled(JSON.parse(text), model)
+      expect(found.length).toBeGreaterThan(0)
+      return Object.keys(found[0]?.properties ?? {})
+    }
+    expect(await props('2026-10-30', 'TIRunContext')).toContain('arg_bindings')
+    expect(await props('2026-06-30', 'TIRunContext')).not.toContain('arg_bindings')
+    expect(await props('2026-06-30', 'DagRun')).toContain('partition_date')
+    expect(await props('2026-04-06', 'DagRun')).not.toContain('partition_date')
     expect((await doc('?version=soon')).status).toBe(422)
     expect((await doc('?version=2020-01-01')).status).toBe(404)
   })

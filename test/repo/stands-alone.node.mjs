@@ -146,3 +146,36 @@ test("the workers pool never sees a developer's .dev.vars or .env", async () => 
     rmSync(clone, { recursive: true, force: true })
   }
 })
+
+// A source archive (`git archive`, a release tarball) has no `.git`: a test that runs git fails
+// there. scripts/check-archive.mjs runs git by design (it makes the archive) and is no test step.
+const runsGit =
+  /\b(?:spawn|spawnSync|exec|execSync|execFile|execFileSync)\(\s*['"`]git['"`]|['"`]git\s/
+const makesArchives = join('scripts', 'check-archive.mjs')
+// Comments may name git (`git status` in a comment saying why it is not used); code may not.
+const withoutComments = (text) =>
+  text.replace(/^\s*(?:\/\/|\/?\*).*$/gm, '').replace(/\s\/\/ .*$/gm, '')
+
+test('no test, script or benchmark runs git: they pass in a source archive', () => {
+  const found = files()
+    .filter((file) => !file.startsWith(`src${sep}`) && file !== self && file !== makesArchives)
+    .filter((file) => runsGit.test(withoutComments(readFileSync(join(root, file), 'utf8'))))
+  assert.deepEqual(found, [])
+  for (const text of [
+    'stdoutOf(`git -C "$ROOT" status --porcelain --ignored`)',
+    "spawnSync('git', ['status', '--porcelain'])",
+    'execSync("git rev-parse HEAD")',
+  ]) {
+    assert.ok(runsGit.test(text), text)
+  }
+  assert.ok(!runsGit.test(withoutComments('// never `git status`\nconst digit = "legit"')))
+})
+
+test('.ci/run does what the README says and nothing more: npm ci, then npm test', () => {
+  const commands = readFileSync(join(root, '.ci', 'run'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .filter((line) => !/^set -[a-z]+ pipefail$/.test(line) && !line.startsWith('cd "$(dirname'))
+  assert.deepEqual(commands, ['npm ci --no-audit --no-fund', 'npm test'])
+})

@@ -64,12 +64,12 @@ const outcome = (promise) =>
     },
   )
 
-const verifierFor = (issuer) =>
+const verifierFor = (issuer, onEvent) =>
   lib.createVerifier({
     algorithms: ['EdDSA'],
     openIdIssuer: issuer,
     audience: 'https://api.example.com',
-    remoteKeySet: timings,
+    remoteKeySet: { ...timings, onEvent },
     profile: lib.accessTokenProfile(),
   })
 
@@ -109,4 +109,46 @@ test('a jwks_uri that is not https (nor loopback) is refused: 503', async () => 
 
 test('an issuer URL that is not https (nor loopback) throws when the verifier is created', () => {
   assert.throws(() => verifierFor('http://idp.example/'), /"openIdIssuer" must use https:/)
+})
+
+// Issue 19, item 9: what a new user meets first, an issuer that differs by a slash or a host name.
+const mismatches = [
+  ['a trailing slash', (issuer) => issuer.replace(/\/$/, '')],
+  ['localhost against 127.0.0.1', (issuer) => issuer.replace('127.0.0.1', 'localhost')],
+]
+for (const [name, documentIssuer] of mismatches) {
+  test(`issuer mismatch (${name}): the 503's cause and the key-set event name both issuers`, async () => {
+    const keys = await signer()
+    const { state, issuer } = await provider(keys.jwk)
+    state.issuer = documentIssuer(issuer)
+    const events = []
+    const verify = verifierFor(issuer, (event) => events.push(event))
+    const error = await verify(await keys.sign({ iss: issuer })).catch((e) => e)
+    assert.ok(error instanceof lib.KeysUnavailableError)
+    assert.equal(error.status, 503)
+    const { cause } = error
+    assert.ok(cause instanceof lib.IssuerMismatchError, `cause: ${cause}`)
+    assert.equal(cause.code, 'ERR_ISSUER_MISMATCH')
+    assert.equal(cause.expected, issuer)
+    assert.equal(cause.found, state.issuer)
+    assert.ok(cause.message.includes(`"${issuer}"`), cause.message)
+    assert.ok(cause.message.includes(`"${state.issuer}"`), cause.message)
+    assert.deepEqual(
+      events.map(({ type, url, error }) => ({ type, url, error })),
+      [{ type: 'failed', url: `${issuer}.well-known/openid-configuration`, error: cause }],
+    )
+  })
+}
+
+test('a failing key set fetch is reported through the key-set events hook', async () => {
+  const keys = await signer()
+  const { state, issuer } = await provider(keys.jwk)
+  state.jwksUri = state.jwksUri.replace('/jwks', '/gone')
+  const events = []
+  const verify = verifierFor(issuer, (event) => events.push(event))
+  assert.equal(await outcome(verify(await keys.sign({ iss: issuer }))), 503)
+  assert.equal(events.length, 1)
+  assert.equal(events[0].type, 'failed')
+  assert.equal(events[0].url, state.jwksUri)
+  assert.match(events[0].error.message, /status 404/)
 })

@@ -2,16 +2,18 @@ import type { JWSHeaderParameters } from 'jose'
 import { AuthError, KeysUnavailableError } from '../errors'
 import {
   createRemoteKeySet,
+  eventReporter,
   fetchCapped,
   type RemoteKeySet,
   type RemoteKeySetOptions,
 } from './remote-keys'
 
 /**
- * A URL keys or their metadata may come from: absolute, `https:` (plain `http:` only on loopback).
- * These answers travel unauthenticated: only TLS keeps an attacker from serving their own keys.
+ * A URL keys or their metadata may come from: absolute, `https:` (plain `http:` only on loopback,
+ * or anywhere with `insecure`, the `dangerouslyAllowInsecureHttp` opt-in). These answers travel
+ * unauthenticated: only TLS keeps an attacker from serving their own keys.
  */
-export const trustedUrl = (value: string | URL, option: string): URL => {
+export const trustedUrl = (value: string | URL, option: string, insecure = false): URL => {
   let url: URL
   try {
     url = new URL(value)
@@ -19,8 +21,10 @@ export const trustedUrl = (value: string | URL, option: string): URL => {
     throw new TypeError(`"${option}" must be an absolute URL`)
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new TypeError(`"${option}" must use https: (http: only on loopback)`)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (loopback || insecure))) {
+    throw new TypeError(
+      `"${option}" must use https: (http: only on loopback, or with "dangerouslyAllowInsecureHttp" in development)`,
+    )
   }
   return url
 }
@@ -47,6 +51,29 @@ export const issuerText = (issuer: string | URL, option = 'openIdIssuer'): strin
 class DiscoveryFailed extends Error {}
 
 /**
+ * The discovery document names another issuer than the configured one: the `cause` of the 503
+ * every token gets, and the error of the `failed` key-set event. Both strings are in the message.
+ */
+export class IssuerMismatchError extends DiscoveryFailed {
+  readonly code: 'ERR_ISSUER_MISMATCH' = 'ERR_ISSUER_MISMATCH'
+  /** The configured `openIdIssuer`, as compared. */
+  readonly expected: string
+  /** The discovery document's `issuer`, whatever its type. */
+  readonly found: unknown
+
+  constructor(expected: string, found: unknown, documentUrl: URL) {
+    super(
+      `the discovery document at ${documentUrl.href} names the issuer ${JSON.stringify(found)}, ` +
+        `but "openIdIssuer" is ${JSON.stringify(expected)}: they must be the same string, ` +
+        'trailing slash and host name included (OpenID Connect Discovery §4.3)',
+    )
+    this.name = 'IssuerMismatchError'
+    this.expected = expected
+    this.found = found
+  }
+}
+
+/**
  * The key set of an OpenID provider, found by discovery: `<issuer>/.well-known/openid-configuration`
  * is fetched on first use (with the key set's timeout, size cap and no redirects), its `issuer`
  * must equal the configured one exactly (OpenID Connect Discovery §4.3: otherwise anyone who can
@@ -60,16 +87,23 @@ class DiscoveryFailed extends Error {}
  */
 export const createDiscoveredKeySet = (
   issuer: string | URL,
-  options: RemoteKeySetOptions & { realm: string; fetch?: typeof fetch },
+  options: RemoteKeySetOptions & {
+    realm: string
+    fetch?: typeof fetch
+    /** `http:` off loopback too, for the issuer and its `jwks_uri`. Default: `false`. */
+    dangerouslyAllowInsecureHttp?: boolean
+  },
 ): RemoteKeySet => {
   const { realm } = options
+  const insecure = options.dangerouslyAllowInsecureHttp === true
   const expected = issuerText(issuer)
-  trustedUrl(expected, 'openIdIssuer')
+  trustedUrl(expected, 'openIdIssuer', insecure)
   const documentUrl = new URL(`${expected.replace(/\/+$/, '')}/.well-known/openid-configuration`)
   const timeout = options.timeoutDuration ?? 5_000
   const cooldown = options.cooldownDuration ?? 30_000
   const maxBytes = options.maxResponseBytes ?? 131_072
   const listeners: (() => void)[] = []
+  const report = eventReporter(options.onEvent)
 
   let keys: RemoteKeySet | undefined
   let pending: Promise<RemoteKeySet> | undefined
@@ -83,12 +117,12 @@ export const createDiscoveredKeySet = (
   const discover = async (): Promise<RemoteKeySet> => {
     const document = (await fetchDocument()) as { issuer?: unknown; jwks_uri?: unknown } | null
     if (document?.issuer !== expected) {
-      throw new DiscoveryFailed('the discovery document names another issuer')
+      throw new IssuerMismatchError(expected, document?.issuer, documentUrl)
     }
     if (typeof document.jwks_uri !== 'string') throw new DiscoveryFailed('no "jwks_uri"')
     let jwksUri: URL
     try {
-      jwksUri = trustedUrl(document.jwks_uri, 'jwks_uri')
+      jwksUri = trustedUrl(document.jwks_uri, 'jwks_uri', insecure)
     } catch (error) {
       throw new DiscoveryFailed((error as Error).message)
     }
@@ -108,6 +142,9 @@ export const createDiscoveredKeySet = (
       try {
         keys = await discover()
         return keys
+      } catch (error) {
+        report({ type: 'failed', url: documentUrl.href, error: error as Error })
+        throw error
       } finally {
         pending = undefined
       }

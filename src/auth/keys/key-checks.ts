@@ -38,6 +38,13 @@ export const isAsymmetric = (alg: string) => Object.hasOwn(asymmetric, alg)
 
 export const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
 
+// The members that make a public key what it is; `alg`, `use`, `key_ops` only describe its use.
+const keyMembers = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const
+
+/** Whether two JWKs hold the same public key, whatever they say of its use. */
+export const sameKey = (a: JWK, b: JWK) =>
+  keyMembers.every((member) => a[member as keyof JWK] === b[member as keyof JWK])
+
 // 2048 bits is NIST's floor (SP 800-131A) and what jose and RFC 7518 §3.3 ask for. 16384 bits is
 // the largest modulus OpenSSL and BoringSSL (Node, Deno's and Bun's Web Crypto, workerd) will
 // verify with (OPENSSL_RSA_MAX_MODULUS_BITS): a larger key could never verify a token, and a key

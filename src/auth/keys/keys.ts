@@ -8,6 +8,7 @@ import {
   jwkFits,
   jwkProblem,
   privateMembers,
+  sameKey,
   secretBytes,
 } from './key-checks'
 import { checkedKeyPair } from './key-pair'
@@ -70,6 +71,13 @@ export interface KeyOptions {
    * its `href`, and refused when its path is `/` (the slash may not be the issuer's). Default: none.
    */
   openIdIssuer?: string | URL
+  /**
+   * Development only: lets `jwksUrl`, `openIdIssuer` and its `jwks_uri` use plain `http:` off
+   * loopback (an IdP in docker-compose, `http://keycloak:8080`). Over plain HTTP anyone on the
+   * path can serve their own keys and mint any token: never set it in production. Only `true`
+   * opts in. Default: `false` (`http:` on `localhost`, `127.0.0.1` and `[::1]` only).
+   */
+  dangerouslyAllowInsecureHttp?: boolean
   /** Fetching and caching of `jwksUrl` (and `openIdIssuer`'s key set): timeout, cooldown, staleness. Default: see `RemoteKeySetOptions`. */
   remoteKeySet?: RemoteKeySetOptions
 }
@@ -135,6 +143,8 @@ export const toPublicJwk = (jwk: JWK): JWK => {
 interface LocalKey {
   alg: string
   kid: string | undefined
+  /** What the key was given as: a public JWK, or the `CryptoKey` itself. */
+  source: JWK | CryptoKey
   key: () => CryptoKey | Promise<CryptoKey>
   /** The service's own key (`privateJwk`): when it fails, the service has no key, not the token. */
   own?: boolean
@@ -189,14 +199,39 @@ const localKey = (
     const { key, alg, kid } = entry as CryptoKeyEntry
     const problem = cryptoKeyProblem(key, alg)
     if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
-    return { alg, kid, key: once(() => checkedCryptoKey(key)) }
+    return { alg, kid, source: key, key: once(() => checkedCryptoKey(key)) }
   }
   const jwk = entry as JWK
   // The public half of a private JWK `parseJwk` has checked needs no second pass.
   const problem = checked ? undefined : jwkProblem(jwk)
   if (problem) throw new TypeError(`"${option}" has a key that ${problem}`)
   const alg = typeof jwk.alg === 'string' ? jwk.alg : derivedAlg(jwk, algorithms, option)
-  return { alg, kid: jwk.kid, key: once(() => importPublicJwk(jwk as JsonWebKey, alg)) }
+  return {
+    alg,
+    kid: jwk.kid,
+    source: jwk,
+    key: once(() => importPublicJwk(jwk as JsonWebKey, alg)),
+  }
+}
+
+const sameSource = (a: JWK | CryptoKey, b: JWK | CryptoKey) =>
+  a === b || (!(a instanceof CryptoKey) && !(b instanceof CryptoKey) && sameKey(a, b))
+
+// A token's `kid` must choose one key. The same key listed again under its `kid` (the live set
+// copied back beside the signing key during a rotation) is that key once; another key under a
+// `kid` already taken would make every token of that `kid` match two keys and verify with none,
+// so it is refused here, as `publishedKeys` refuses it. A `CryptoKey` cannot be compared with a
+// JWK without exporting it, so under a taken `kid` only the very same `CryptoKey` counts as one.
+const addLocal = (locals: LocalKey[], next: LocalKey, option: string) => {
+  const twins = locals.filter((key) => key.kid === next.kid)
+  if (twins.some((key) => !sameSource(key.source, next.source))) {
+    if (next.kid !== undefined) {
+      throw new TypeError(`"${option}" has another key under the kid ${JSON.stringify(next.kid)}`)
+    }
+  } else if (twins.some((key) => key.alg === next.alg)) {
+    return
+  }
+  locals.push(next)
 }
 
 /**
@@ -216,10 +251,10 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
       local.key = once(async () => (await checkedKeyPair(jwk, local.alg, 'privateJwk')).publicKey)
       local.own = true
     }
-    locals.push(local)
+    addLocal(locals, local, 'privateJwk')
   }
   for (const entry of options.publicKeys ?? []) {
-    locals.push(localKey(entry, 'publicKeys', algorithms))
+    addLocal(locals, localKey(entry, 'publicKeys', algorithms), 'publicKeys')
   }
 
   const hmacKeys = new Map<string, () => CryptoKey | Promise<CryptoKey>>()
@@ -238,12 +273,18 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
     if (!hmacKeys.size) throw new TypeError('"secret" needs an HS algorithm in "algorithms"')
   }
 
-  const remoteOptions = { ...options.remoteKeySet, realm, fetch: options.fetch }
+  const insecure = options.dangerouslyAllowInsecureHttp === true
+  const remoteOptions = {
+    ...options.remoteKeySet,
+    realm,
+    fetch: options.fetch,
+    dangerouslyAllowInsecureHttp: insecure,
+  }
   if (options.jwksUrl && options.openIdIssuer) {
     throw new TypeError('"jwksUrl" and "openIdIssuer" both name a key set: give one')
   }
   const remote = options.jwksUrl
-    ? createRemoteKeySet(trustedUrl(options.jwksUrl, 'jwksUrl'), remoteOptions)
+    ? createRemoteKeySet(trustedUrl(options.jwksUrl, 'jwksUrl', insecure), remoteOptions)
     : options.openIdIssuer
       ? createDiscoveredKeySet(options.openIdIssuer, remoteOptions)
       : undefined

@@ -1,12 +1,6 @@
 import type { JWK } from 'jose'
-import { jwkProblem } from './key-checks'
+import { jwkProblem, sameKey } from './key-checks'
 import { parseJwk, toPublicJwk } from './keys'
-
-// The members that make a public key what it is; `alg`, `use`, `key_ops` only describe its use.
-const keyMembers = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const
-
-const sameKey = (a: JWK, b: JWK) =>
-  keyMembers.every((member) => a[member as keyof JWK] === b[member as keyof JWK])
 
 /** The signing key and the keys published beside it (the next one, the previous ones). */
 export interface PublishedKeysOptions {

@@ -18,7 +18,28 @@ export interface RemoteKeySetOptions {
   maxStaleness?: number
   /** Largest response body accepted, in bytes. Default: `131072` (128 KiB). */
   maxResponseBytes?: number
+  /**
+   * Told what happens to the key set, for logs and alerts: a fetch of the key set or of the
+   * discovery document that failed (`error.message` says why: the two issuers that differ, a
+   * status, a timeout), a change of the set (a fetch brought another, or the last one was dropped
+   * past `maxStaleness`). A failure is also the `cause` of the 503 it leads to. What the hook
+   * throws is ignored. Default: none.
+   */
+  onEvent?: (event: RemoteKeySetEvent) => void
 }
+
+/** What `onEvent` is told: `url` is the key set's, or the discovery document's. */
+export type RemoteKeySetEvent =
+  | { type: 'failed'; url: string; error: Error }
+  | { type: 'changed'; url: string }
+
+/** Calls the `onEvent` hook, never letting it break a request. */
+export const eventReporter =
+  (onEvent: RemoteKeySetOptions['onEvent']) => (event: RemoteKeySetEvent) => {
+    try {
+      onEvent?.(event)
+    } catch {}
+  }
 
 /** A key lookup backed by a remote key set, announcing when the set it serves changes. */
 export type RemoteKeySet = ((header: JWSHeaderParameters) => Promise<CryptoKey>) & {
@@ -170,9 +191,11 @@ export const createRemoteKeySet = (
   const maxStaleness = Math.max(maxAge, duration(options.maxStaleness, 86_400_000, 'maxStaleness'))
   const maxBytes = duration(options.maxResponseBytes, 131_072, 'maxResponseBytes')
   const listeners: (() => void)[] = []
+  const report = eventReporter(options.onEvent)
 
   const announce = () => {
     for (const listener of listeners) listener()
+    report({ type: 'changed', url: url.href })
   }
 
   let cached: KeySet | undefined
@@ -180,8 +203,13 @@ export const createRemoteKeySet = (
   let pending: Promise<KeySet> | undefined
 
   const load = async (): Promise<KeySet> => {
-    const text = await fetchCapped(options.fetch ?? fetch, url, keySetTypes, timeout, maxBytes)
-    return { keys: parseKeySet(text), text, fetchedAt: Date.now() }
+    try {
+      const text = await fetchCapped(options.fetch ?? fetch, url, keySetTypes, timeout, maxBytes)
+      return { keys: parseKeySet(text), text, fetchedAt: Date.now() }
+    } catch (error) {
+      report({ type: 'failed', url: url.href, error: error as Error })
+      throw error
+    }
   }
 
   // A fetch still pending well past its timeout was cut short with the request that started it (a

@@ -57,6 +57,8 @@ export interface Issuer<P extends AnyProfile = DefaultProfile> {
   mint(options: MintOptions<P>): Promise<string>
   /** The profile of the tokens it mints. */
   readonly profile: P
+  /** The `iss` of the tokens it mints (the `issuer` option); absent: none. */
+  readonly issuer?: string
   /** The public JWK set: the signing key, then `publicKeys` (empty for a shared secret). */
   jwks(): Promise<{ keys: JWK[] }>
   readonly expirationTime: number
@@ -127,6 +129,7 @@ export const createIssuer = <P extends AnyProfile = DefaultProfile>(
   const defaultType = profile.refreshType ?? profile.defaultTokenTypes[0]
   return {
     profile,
+    issuer: options.issuer,
     expirationTime,
     workloadExpirationTime,
     async mint({ sub, type, scope, scopes, claims, expiresIn }) {

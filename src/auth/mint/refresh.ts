@@ -14,6 +14,12 @@ export interface RefreshOptions {
   issuer: Issuer<any>
   /** Exchange a workload token for an execution token on a successful (2xx) answer. Default: `false`. */
   exchange?: boolean
+  /**
+   * Which verified tokens this issuer may re-issue. Default: all. With several issuers, the route
+   * table passes those of the issuer whose `iss` it mints: another issuer's token re-minted here
+   * would become a token of this one (and pass its `iss:` routes).
+   */
+  reissues?: (token: Record<string, unknown>) => boolean
 }
 
 /** Seconds before `exp` from which an execution token is re-issued: `max(floor(0.2 × lifetime), 30)`. */
@@ -32,7 +38,11 @@ export const needsRefresh = (token: TIToken, now: number = Date.now() / 1000): b
  * @example
  * app.use('/execution/*', auth, tokenRefresh({ issuer }))
  */
-export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): MiddlewareHandler => {
+export const tokenRefresh = ({
+  issuer,
+  exchange = false,
+  reissues,
+}: RefreshOptions): MiddlewareHandler => {
   const profile: AnyProfile = issuer.profile
   const { variable, refreshType } = profile
   return async function tokenRefresh(c, next) {
@@ -41,7 +51,7 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
       | ({ exp: number; iat?: number } & Record<string, unknown>)
       | undefined
     // A token the route's policy refused is verified but not allowed here: no fresh one for it.
-    if (!token || policyRefused(c)) return
+    if (!token || policyRefused(c) || (reissues && !reissues(token))) return
     const type = profile.tokenType(token)
     // The refreshed type (execution) near expiry; another type (workload) only by exchange.
     const due =
@@ -49,7 +59,9 @@ export const tokenRefresh = ({ issuer, exchange = false }: RefreshOptions): Midd
         ? exchange && c.res.status >= 200 && c.res.status < 300
         : token.exp - Date.now() / 1000 <= refreshThreshold(token)
     if (!due) return
-    // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp.
+    // Same subject and extra claims; the issuer sets fresh jti, iat, nbf and exp. `cnf` is an extra
+    // claim, so a DPoP-bound token is refreshed into one bound to the same key: an unbound bearer
+    // token in its place would be a downgrade (RFC 9449 §6.1).
     let fresh: string
     try {
       fresh = await issuer.mint({
@@ -88,6 +100,7 @@ export const tokenExchange = (
   // biome-ignore lint/suspicious/noExplicitAny: an issuer of any profile
   issuer: Issuer<any>,
   realm: string,
+  reissues?: RefreshOptions['reissues'],
 ): MiddlewareHandler => {
   const profile: AnyProfile = issuer.profile
   const { variable, refreshType } = profile
@@ -96,8 +109,11 @@ export const tokenExchange = (
     if (!token || refreshType === undefined || profile.tokenType(token) === refreshType) {
       return next()
     }
+    // Another issuer's token is not exchanged here: the route runs, with no new token.
+    if (reissues && !reissues(token)) return next()
     let fresh: string
     try {
+      // Claims carried over as on refresh: a bound workload token gives a bound execution token.
       fresh = await issuer.mint({ sub: profile.subject(token), type: refreshType, claims: token })
     } catch (error) {
       if (error instanceof RangeError) {

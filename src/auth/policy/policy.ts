@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import {
   InsufficientScopeError,
+  IssuerNotAllowedError,
   OwnershipError,
   ScopeDeniedError,
   SubjectMismatchError,
@@ -8,7 +9,10 @@ import {
 } from '../errors'
 import { type DefaultClaims, defaultProfile } from '../profile/default'
 import type { AnyProfile } from '../profile/profile'
+import type { DpopMode } from '../verify/dpop'
 import type { JwtAuth } from '../verify/middleware'
+import { routeDpopRule } from './dpop-rule'
+import { allowedIssuers, isIssuerScope } from './issuer-scopes'
 import { allowedTokenTypes, type SelfScope, selfScope } from './scopes'
 
 /** Decides one custom scope for a request whose token is already verified. */
@@ -47,6 +51,8 @@ export type Checkers<Claims = DefaultClaims> =
 export interface RoutePolicy {
   readonly scopes: readonly string[]
   readonly tokenTypes: readonly string[]
+  /** With several issuers: the names its `iss:<name>` scopes accept; empty or absent: any. */
+  readonly issuers?: readonly string[]
   /** Whether `ti:self` is among the scopes. */
   readonly tiSelf: boolean
   /** Ownership checks: `self:<param>` scopes and the profile's spellings of them. */
@@ -57,7 +63,11 @@ export interface RoutePolicy {
   readonly alternatives: readonly (readonly [scope: string, anyOf: readonly string[]])[]
   // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
   readonly checks: readonly (readonly [scope: string, check: ScopeChecker<any>])[]
+  /** The route's DPoP mode: its last `dpop:` scope; `undefined`: the auth middleware's default. */
+  readonly dpop?: DpopMode
 }
+
+const dpopModes: readonly string[] = ['required', 'optional', 'off'] satisfies DpopMode[]
 
 // A checker registered for exactly this scope: own properties only, so that `constructor` or
 // `toString` never finds `Object.prototype`'s.
@@ -72,7 +82,8 @@ const registered = (checkers: Checkers<unknown>, scope: string) =>
  * Computes a policy from effective scopes under a profile (default: task instance). Throws, naming
  * the route, on an unknown token type, a `self:` scope (or `ti:self`) whose parameter the path
  * lacks, or, for a profile whose tokens grant no scopes, a scope without a checker. Under a profile
- * that grants scopes, a scope without a checker is required of the token.
+ * that grants scopes, a scope without a checker is required of the token. Given the configured
+ * issuers' names (an auth with `issuers`), `iss:<name>` scopes say which of them the route accepts.
  */
 export const compilePolicy = (
   scopes: readonly string[],
@@ -80,11 +91,14 @@ export const compilePolicy = (
   checkers: Checkers<any>,
   where: string,
   profile: AnyProfile = defaultProfile(),
+  configuredIssuers?: readonly string[],
 ): RoutePolicy => {
   const at = (message: string) => new Error(`${message} (${where})`)
   let tokenTypes: string[]
+  let issuers: string[] = []
   try {
     tokenTypes = allowedTokenTypes(scopes, profile)
+    if (configuredIssuers) issuers = allowedIssuers(scopes, configuredIssuers)
   } catch (error) {
     throw at((error as Error).message)
   }
@@ -93,8 +107,16 @@ export const compilePolicy = (
   const alternatives: [string, readonly string[]][] = []
   // biome-ignore lint/suspicious/noExplicitAny: checkers of any profile's claims
   const checks: [string, ScopeChecker<any>][] = []
+  let dpop: DpopMode | undefined
   for (const scope of scopes) {
-    if (scope.startsWith('token:')) continue
+    if (scope.startsWith('token:') || (configuredIssuers && isIssuerScope(scope))) continue
+    // A child's `dpop:` scope comes after its parents': the last one decides, so it can relax.
+    if (scope.startsWith('dpop:')) {
+      const mode = scope.slice('dpop:'.length)
+      if (!dpopModes.includes(mode)) throw at(`Unknown DPoP mode "${scope}"`)
+      dpop = mode as DpopMode
+      continue
+    }
     let owner: SelfScope | undefined
     try {
       owner = selfScope(scope, profile)
@@ -119,7 +141,17 @@ export const compilePolicy = (
     else throw at(`Unknown scope "${scope}": register a checker for it`)
   }
   const tiSelf = self.some((s) => s.alias && s.scope === 'ti:self')
-  return { scopes: [...scopes], tokenTypes, tiSelf, self, required, alternatives, checks }
+  return {
+    scopes: [...scopes],
+    tokenTypes,
+    issuers,
+    tiSelf,
+    self,
+    required,
+    alternatives,
+    checks,
+    dpop,
+  }
 }
 
 const uuidHex = /^[0-9a-f]{32}$/
@@ -150,16 +182,29 @@ export const policyRefused = (c: Context): boolean => refused.has(c.req.raw)
  * app.get('/ti/:task_instance_id', guard(auth, compilePolicy(['ti:self'], {}, '/ti/:task_instance_id')), handler)
  */
 export const guard = (
-  auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm'> & { profile?: AnyProfile },
+  auth: Pick<JwtAuth<AnyProfile>, 'authenticate' | 'realm' | 'issuerOf'> & {
+    profile?: AnyProfile
+    dpop?: JwtAuth['dpop']
+  },
   policy: RoutePolicy,
+  where = 'a guarded route',
 ): MiddlewareHandler => {
-  const { realm } = auth
+  const { realm, issuerOf } = auth
   const profile: AnyProfile = auth.profile ?? defaultProfile()
   const { tokenTypes, self, required, alternatives, checks } = policy
+  const issuers = policy.issuers?.length ? policy.issuers : undefined
   const typed = profile.tokenTypes.length > 0
   const { variable, uuidSubjects } = profile
-  // The synchronous rules, computed when the policy was: token type, ownership, granted scopes.
+  const dpop = routeDpopRule(auth, policy.dpop, where)
+  // The synchronous rules, computed when the policy was: issuer, token type, ownership, scopes.
   const check = (c: Context, token: Record<string, unknown>) => {
+    if (issuers) {
+      // No way to tell the issuer (a hand-made auth) is a refusal too, never a pass.
+      const name = issuerOf?.(token)
+      if (name === undefined || !issuers.includes(name)) {
+        throw new IssuerNotAllowedError(realm, name ?? 'unknown', issuers)
+      }
+    }
     if (typed) {
       const type = profile.tokenType(token)
       if (!tokenTypes.includes(type)) {
@@ -194,8 +239,11 @@ export const guard = (
     }
   }
   return async function policyGuard(c, next) {
-    const token = await auth.authenticate(c)
+    const token = dpop
+      ? await auth.authenticate(c).catch((error) => Promise.reject(dpop.refusal(error)))
+      : await auth.authenticate(c)
     try {
+      dpop?.check(token)
       check(c, token)
       for (let i = 0; i < checks.length; i++) {
         const rule = checks[i] as (typeof checks)[number]
@@ -204,10 +252,11 @@ export const guard = (
     } catch (error) {
       // Refused here (or a checker threw): the refresh after this request mints nothing for it.
       refused.add(c.req.raw)
-      throw error
+      throw dpop ? dpop.answer(error, token) : error
     }
     // Only a token that passed the policy reaches handlers and the refresh.
     c.set(variable, token)
     await next()
+    dpop?.after(c)
   }
 }

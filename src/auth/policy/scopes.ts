@@ -1,17 +1,23 @@
 import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
+import type { DpopMode } from '../verify/dpop'
+import type { IssuerNameOf } from '../verify/issuers'
 
 /** The scopes the library enforces itself under profile `P`. */
 export type BuiltinScope<P = DefaultProfile> =
   | AliasOf<P>
   | `token:${TokenTypeOf<P>}`
   | `self:${string}`
+  | `dpop:${DpopMode}`
 
 /**
- * One scope string, checked for profile `P`; a bad one becomes `never`, a compile error: a
- * `token:` type the profile lacks, a `self:<param>=<claim>` naming a claim it lacks, anything else
- * in the library's `ti:` namespace than the profile's own spelling, an empty scope or one with a
- * space. Every other scope is the route's requirement (or a checker's name).
+ * One scope string, checked for profile `P`: itself when good, else a message naming what is
+ * wrong, so that the compiler reports `'self:org_id=orgg' is not assignable to "self:org_id=orgg:
+ * 'orgg' is not a claim of the token profile"`: a `token:` type the profile lacks, a
+ * `self:<param>=<claim>` naming a claim it lacks, `self:` without a parameter, a `dpop:` mode
+ * that does not exist, anything else in the library's `ti:` namespace than the profile's own
+ * spelling, an empty scope or one with a space, an `iss:` name that is not one of several
+ * configured issuers. Every other scope is the route's requirement (or a checker's name).
  */
 export type CheckScope<S extends string, P = DefaultProfile> =
   S extends AliasOf<P>
@@ -19,20 +25,37 @@ export type CheckScope<S extends string, P = DefaultProfile> =
     : S extends `token:${infer T}`
       ? T extends TokenTypeOf<P>
         ? S
-        : never
+        : `${S}: '${T}' is not a token type of the token profile`
       : S extends `self:${infer Param}=${infer Claim}`
         ? Param extends ''
-          ? never
+          ? `${S}: self: needs a path parameter's name`
           : Claim extends keyof ClaimsOf<P> & string
             ? S
-            : never
+            : `${S}: '${Claim}' is not a claim of the token profile`
         : S extends `self:${infer Param}`
           ? Param extends ''
-            ? never
+            ? `${S}: self: needs a path parameter's name`
             : S
-          : S extends `ti:${string}` | '' | `${string} ${string}`
-            ? never
-            : S
+          : S extends `dpop:${infer Mode}`
+            ? Mode extends DpopMode
+              ? S
+              : `${S}: '${Mode}' is not a DPoP mode`
+            : S extends `ti:${string}`
+              ? `${S}: not a scope of this token profile (ti: is the library's namespace)`
+              : S extends ''
+                ? 'a scope is never empty'
+                : S extends `${string} ${string}`
+                  ? `${S}: a scope has no spaces`
+                  : CheckIssuer<S, IssuerNameOf<P>>
+
+/** `iss:<name>` with several issuers: a configured name; with one issuer, a scope like any other. */
+type CheckIssuer<S extends string, Issuers> = [Issuers] extends [never]
+  ? S
+  : S extends `iss:${infer Name}`
+    ? Name extends Issuers
+      ? S
+      : `${S}: '${Name}' is not one of the configured issuers`
+    : S
 
 /** A scope list with every entry checked by `CheckScope`. */
 export type CheckScopes<S extends readonly string[], P = DefaultProfile> = {

@@ -1,4 +1,5 @@
 import type { Context, Env, TypedResponse } from 'hono'
+import type { MergePath } from 'hono/types'
 import type { CheckScopes } from '../policy/scopes'
 import type { DefaultProfile } from '../profile/default'
 import type { AnyProfile } from '../profile/profile'
@@ -100,11 +101,15 @@ export interface RouteConfig<
   R extends RouteResponse,
   Pub extends boolean,
   Prof extends AnyProfile = DefaultProfile,
+  Base extends string = '',
 > extends RouteDoc {
   method: M
   path: P
-  /** Scopes of this route, after its groups'. Default: none (the profile's default token types). */
-  scopes?: S & CheckScopes<S, Prof>
+  /**
+   * Scopes of this route, after its groups'. A bad one is an error naming it (a claim or token
+   * type the profile lacks). Default: none (the profile's default token types).
+   */
+  scopes?: CheckScopes<S, Prof>
   /** No token at all (health, key set, OpenAPI). Default: `false`. */
   public?: Pub
   /** Exchange a workload token for an execution token on success. Default: `false`. */
@@ -113,8 +118,11 @@ export interface RouteConfig<
   validate?: V
   /** Largest request body in bytes; over it: 413. Default: the table's `bodyLimit` (1 MiB). */
   bodyLimit?: number
-  handler: (c: Context<RouteEnv<E, Prof>, P, InputOf<V>>) => R
+  handler: (c: Context<RouteEnv<E, Prof>, FullPath<Base, P>, InputOf<V>>) => R
 }
+
+/** A route's path under the paths its builders know of (`Base`: the groups that gave them). */
+type FullPath<Base extends string, P extends string> = Base extends '' ? P : MergePath<Base, P>
 
 /** The definition `defineGroup` takes. */
 export interface GroupConfig<
@@ -122,16 +130,29 @@ export interface GroupConfig<
   S extends readonly string[],
   C extends readonly RouteNode[],
   Prof extends AnyProfile = DefaultProfile,
+  E extends Env = Env,
+  Base extends string = '',
 > {
   /** Prefix of every path inside. */
   path: P
   /** Scopes that precede those of everything inside. Default: none. */
-  scopes?: S & CheckScopes<S, Prof>
-  routes: C
+  scopes?: CheckScopes<S, Prof>
+  /**
+   * What the group holds: a list, or a function given builders that know the group's path, so
+   * that its parameters are typed `string` in the handlers inside (`c.req.param('org_id')`).
+   */
+  routes: C | ((builders: RouteBuilders<E, Prof, FullPath<Base, P>>) => C)
 }
 
-/** `defineRoute` and `defineGroup`, typed for one app's environment and token profile. */
-export interface RouteBuilders<E extends Env, Prof extends AnyProfile = DefaultProfile> {
+/**
+ * `defineRoute` and `defineGroup`, typed for one app's environment and token profile, and for the
+ * path of the groups that handed them out (`Base`; `''` at the top).
+ */
+export interface RouteBuilders<
+  E extends Env,
+  Prof extends AnyProfile = DefaultProfile,
+  Base extends string = '',
+> {
   /**
    * One route. Scopes are typed: a misspelt built-in scope is a compile error.
    *
@@ -145,7 +166,7 @@ export interface RouteBuilders<E extends Env, Prof extends AnyProfile = DefaultP
     V extends Validators = Record<never, never>,
     R extends RouteResponse = RouteResponse,
     const Pub extends boolean = false,
-  >(config: RouteConfig<E, M, P, S, V, R, Pub, Prof>): NoInfer<RouteDef<M, P, S, V, R, Pub>>
+  >(config: RouteConfig<E, M, P, S, V, R, Pub, Prof, Base>): NoInfer<RouteDef<M, P, S, V, R, Pub>>
 
   /**
    * A group: its path prefixes, and its scopes precede, those of everything inside it.
@@ -157,10 +178,19 @@ export interface RouteBuilders<E extends Env, Prof extends AnyProfile = DefaultP
     const P extends string,
     const S extends readonly string[] = [],
     const C extends readonly RouteNode[] = [],
-  >(config: GroupConfig<P, S, C, Prof>): NoInfer<GroupDef<P, S, C>>
+  >(config: GroupConfig<P, S, C, Prof, E, Base>): NoInfer<GroupDef<P, S, C>>
+
+  /**
+   * The same builders for an app with bindings, keeping the profile: TypeScript cannot infer one
+   * type argument and take another, so `routeBuilders<Env>(auth)` would lose `auth`'s profile.
+   *
+   * @example
+   * const { defineRoute, defineGroup } = routeBuilders(auth).withEnv<{ Bindings: Bindings }>()
+   */
+  withEnv<E2 extends Env>(): RouteBuilders<E2, Prof, Base>
 }
 
-// The runtime is the same for every env: the builders only keep their input as data.
+// The runtime is the same for every env and path: the builders only keep their input as data.
 const builders: RouteBuilders<Env> = {
   defineRoute: (config) =>
     ({
@@ -176,8 +206,9 @@ const builders: RouteBuilders<Env> = {
       kind: 'group',
       path: config.path,
       scopes: config.scopes ?? [],
-      routes: config.routes,
+      routes: typeof config.routes === 'function' ? config.routes(builders) : config.routes,
     }) as never,
+  withEnv: () => builders as never,
 }
 
 /**

@@ -72,6 +72,30 @@ interface Compiled {
 }
 
 /**
+ * With several issuers, the configured one whose `iss` the table's issuer mints: only its tokens are
+ * refreshed or exchanged. An issuer whose `iss` none of them has would mint tokens that never verify:
+ * an error now, not 401s on every refreshed token.
+ */
+const mintingIssuer = (
+  auth: Pick<JwtAuth<AnyProfile>, 'issuerIds' | 'issuerOf'>,
+  // biome-ignore lint/suspicious/noExplicitAny: an issuer of any profile
+  issuer: Issuer<any>,
+): ((token: object) => boolean) | undefined => {
+  const { issuerIds, issuerOf } = auth
+  if (!issuerIds || !issuerOf) return undefined
+  const entries = Object.entries(issuerIds)
+  const name = entries.find(([, iss]) => iss === issuer.issuer)?.[0]
+  if (name === undefined) {
+    const known = entries.map(([n, iss]) => `${n}: ${iss}`).join(', ')
+    const minted = issuer.issuer === undefined ? 'no iss' : `iss ${issuer.issuer}`
+    throw new TypeError(
+      `"issuer" mints tokens with ${minted}, which none of auth's issuers (${known}) verifies: give it the "issuer" of one of them`,
+    )
+  }
+  return (token) => issuerOf(token) === name
+}
+
+/**
  * Builds the table once, before mounting: every route's effective scopes and policy are computed
  * here, and an unknown token type, a scope without a checker or `ti:self` without
  * `:task_instance_id` throws now, never at request time.
@@ -92,8 +116,9 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Def
       `"issuer" mints ${issuer.profile.name} tokens, "auth" verifies ${profile.name}`,
     )
   }
-  const refresh = issuer && tokenRefresh({ issuer })
-  const exchange = issuer && tokenExchange(issuer, auth.realm)
+  const reissues = issuer && mintingIssuer(auth, issuer)
+  const refresh = issuer && tokenRefresh({ issuer, reissues })
+  const exchange = issuer && tokenExchange(issuer, auth.realm, reissues)
   const compiled: Compiled[] = []
 
   const walk = (node: RouteNode, prefix: string, inherited: readonly string[]) => {
@@ -114,11 +139,11 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Def
     const scopes = node.public ? [] : mergeScopes(inherited, own)
     const policy: RoutePolicy | undefined = node.public
       ? undefined
-      : compilePolicy(scopes, checkers, where, profile)
+      : compilePolicy(scopes, checkers, where, profile, auth.issuers)
     const handlers: MiddlewareHandler[] = []
     if (policy) {
       if (refresh) handlers.push(refresh)
-      handlers.push(guard(auth, policy))
+      handlers.push(guard(auth, policy, where))
       if (node.exchange && exchange) handlers.push(exchange)
     }
     const checks = requestChecks(node, bodyLimit, where)

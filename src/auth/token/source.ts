@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { DuplicateTokenError, MalformedHeaderError } from '../errors'
+import { DuplicateTokenError, EmptyCookieError } from '../errors'
 import { readBearer } from './bearer'
 
 /** Where the token is read from, besides (or instead of) `Authorization: Bearer`. */
@@ -30,7 +30,7 @@ const readCookie = (header: string | null, name: string, realm: string) => {
       .trim()
       .replace(/^"(.*)"$/, '$1')
   }
-  if (found === '') throw new MalformedHeaderError(realm)
+  if (found === '') throw new EmptyCookieError(realm, name)
   return found
 }
 

@@ -1,12 +1,32 @@
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { dpopRequired } from '../dpop-errors'
 import { type DefaultClaims, type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf, TokenVariables } from '../profile/profile'
 import { type TokenSourceOptions, tokenReader } from '../token/source'
+import {
+  boundKey,
+  type DpopOptions,
+  type DpopSettings,
+  dpopVerifier,
+  refuseBoundBearer,
+} from './dpop'
+import { sendFreshNonce } from './dpop-nonces'
+import {
+  createIssuersVerifier,
+  type IssuersVerifier,
+  type IssuerVariables,
+  type TrustedIssuers,
+  type WithIssuers,
+} from './issuers'
 import { createVerifier, type VerifyOptions } from './verify'
 
-/** What the auth middleware puts on `c.var`: the claims, as `tiToken` (task instance) or `token`. */
-export type JwtAuthVariables<P extends AnyProfile = DefaultProfile> = TokenVariables<P>
+/**
+ * What the auth middleware puts on `c.var`: the claims, as `tiToken` (task instance) or `token`;
+ * with several issuers, also `issuer`, the name of the one that verified the token.
+ */
+export type JwtAuthVariables<P extends AnyProfile = DefaultProfile> = TokenVariables<P> &
+  IssuerVariables<P>
 
 /** The auth middleware, plus the memoised verification that guards share. */
 export type JwtAuth<P extends AnyProfile = DefaultProfile> = MiddlewareHandler<{
@@ -18,12 +38,33 @@ export type JwtAuth<P extends AnyProfile = DefaultProfile> = MiddlewareHandler<{
   realm: string
   /** The profile that reads the claims (absent on a hand-made `JwtAuth`: the task instance profile). */
   profile?: P
+  /** With several issuers: their names, which `iss:<name>` scopes may name. */
+  issuers?: readonly string[]
+  /** With several issuers: each one's `iss`, by name. */
+  issuerIds?: Readonly<Record<string, string>>
+  /** With several issuers: the name of the one that verified these claims. */
+  issuerOf?: (claims: object) => string | undefined
+  /** Its DPoP mode and proof algorithms, when it takes DPoP-bound tokens (the `dpop` option). */
+  dpop?: DpopSettings
 }
 
 /** Options of `jwtAuth`: verification, and where the token is read from. */
-export interface JwtAuthOptions<P extends AnyProfile = DefaultProfile>
+export interface JwtAuthOptions<P extends AnyProfile = DefaultProfile, I extends string = never>
   extends VerifyOptions<P>,
-    TokenSourceOptions {}
+    TokenSourceOptions {
+  /**
+   * Several trusted issuers by name, each with its own keys and audience (`TrustedIssuerOptions`):
+   * a token's `iss` selects one, which alone verifies it; `c.var.issuer` names it. The key options
+   * and `issuer` then go in each issuer, not here. Default: none (one issuer, from the key options).
+   */
+  issuers?: TrustedIssuers<I>
+  /**
+   * Take DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with a `DPoP` proof, and set
+   * the default mode of routes (`'optional'`: bearer tokens too). Default: none; bearer tokens
+   * only, and a DPoP-bound token is refused.
+   */
+  dpop?: DpopOptions
+}
 
 // Cloudflare Workers (workerd) say so in `navigator.userAgent`.
 const onWorkers =
@@ -40,13 +81,27 @@ const onWorkers =
  * const auth = jwtAuth({ secret: env.JWT_SECRET, algorithms: ['HS512'], audience: 'https://api.example.com' })
  * app.use('/api/*', auth)
  */
-export const jwtAuth = <P extends AnyProfile = DefaultProfile>(
-  options: JwtAuthOptions<P>,
-): JwtAuth<P> => {
+export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends string = never>(
+  options: JwtAuthOptions<P, I>,
+): JwtAuth<WithIssuers<P, I>> => {
   const profile = (options.profile ?? defaultProfile()) as P
   const realm = options.realm ?? profile.realm
-  const verify = createVerifier({ ...options, profile })
+  const several =
+    options.issuers === undefined
+      ? undefined
+      : createIssuersVerifier({ ...options, profile } as never)
+  const verify = (several ?? createVerifier({ ...options, profile })) as (
+    token: string,
+  ) => Promise<ClaimsOf<P>>
+  const issuerOf = (several as IssuersVerifier<unknown> | undefined)?.issuerOf
   const read = tokenReader(options, realm)
+  // Without `dpop`, a token bound to a key is refused: whoever sends it has shown no proof.
+  const noBound = refuseBoundBearer(realm)
+  const { leeway, headerName } = options
+  const dpop =
+    options.dpop && dpopVerifier(verify, read, { ...options.dpop, leeway, headerName }, realm)
+  const verifyRequest = dpop ? dpop.verifyRequest : (c: Context) => verify(read(c)).then(noBound)
+  const required = dpop?.settings.mode === 'required'
   const { variable } = profile
   // Keyed by the request: one verification per request, none shared between requests.
   const memo = new WeakMap<Request, Promise<ClaimsOf<P>>>()
@@ -72,22 +127,46 @@ export const jwtAuth = <P extends AnyProfile = DefaultProfile>(
     if (!verified) {
       // A request refused by the token reader becomes the memo's rejection, without a microtask.
       try {
-        verified = verify(read(c))
+        verified = verifyRequest(c)
       } catch (error) {
         verified = Promise.reject(error)
       }
       // Only a remote key set refreshes in the background: local keys add no step.
       if (refreshing) verified = verified.finally(() => keepAlive(c))
+      // Several issuers: the one that verified the token, on `c.var` as soon as it is known.
+      if (issuerOf) {
+        verified = verified.then((claims) => {
+          c.set('issuer', issuerOf(claims as object))
+          return claims
+        })
+      }
       memo.set(c.req.raw, verified)
     }
     return verified
   }
 
   const middleware = createMiddleware(async function jwtAuth(c, next) {
-    c.set(variable, await authenticate(c))
+    const token = await authenticate(c)
+    // The auth's own mode; a route table's guards apply each route's instead.
+    if (required && boundKey(token) === undefined) {
+      throw dpopRequired(realm, dpop.settings.algorithms)
+    }
+    c.set(variable, token)
     await next()
-  }) as MiddlewareHandler<{ Variables: JwtAuthVariables<P> }>
-  return Object.assign(middleware, { authenticate, realm, profile })
+    sendFreshNonce(c, dpop?.settings)
+  }) as MiddlewareHandler<{ Variables: JwtAuthVariables<WithIssuers<P, I>> }>
+  const issuers = several && {
+    issuers: several.issuers,
+    issuerIds: several.issuerIds,
+    issuerOf: several.issuerOf,
+  }
+  return Object.assign(middleware, {
+    authenticate,
+    realm,
+    profile,
+    dpop: dpop?.settings,
+    ...issuers,
+  }) as JwtAuth<WithIssuers<P, I>>
 }
 
 // `any` (an untyped context) reads as the default profile's token.

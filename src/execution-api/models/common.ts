@@ -3,10 +3,18 @@ import * as z from 'zod'
 // Shapes shared by the routes beyond the contract's first slice: how FastAPI reads query strings
 // (a repeated parameter is a list, `true`/`false` are booleans) and how Pydantic writes dates.
 
+/**
+ * A timestamp as this Worker stores it: UTC ISO 8601 with milliseconds (`…T00:00:00.000Z`), one
+ * spelling per instant, because D1 compares and sorts dates as text. Throws on a non-date.
+ */
+export const utcText = (value: string) => {
+  const time = Date.parse(value)
+  if (Number.isNaN(time)) throw new TypeError(`Not a timestamp: '${value}'`)
+  return new Date(time).toISOString()
+}
+
 /** A timestamp with an offset or `Z`, normalised to UTC ISO 8601 (FastAPI's `UtcDateTime`). */
-export const utcInput = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString())
+export const utcInput = z.iso.datetime({ offset: true }).transform(utcText)
 
 /** An answer's timestamp: UTC ISO 8601, as stored. */
 export const utc = z.iso.datetime({ offset: true })

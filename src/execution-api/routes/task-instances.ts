@@ -43,6 +43,7 @@ export const dagRunOf = (row: DagRunRow) => ({
   // No assets here: no run was triggered by asset events.
   consumed_asset_events: [] as never[],
   partition_key: row.partition_key,
+  partition_date: row.partition_date,
   note: row.note,
   team_name: row.team_name,
 })

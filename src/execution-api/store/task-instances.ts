@@ -1,3 +1,4 @@
+import { utcText } from '../models/common'
 import type { StateUpdate } from '../schemas'
 
 /** A task instance row, as D1 returns it. */
@@ -43,6 +44,8 @@ export interface DagRunRow {
   conf: string | null
   triggering_user_name: string | null
   partition_key: string | null
+  /** UTC ISO 8601 text (migration 0004). */
+  partition_date: string | null
   note: string | null
   team_name: string | null
 }
@@ -325,13 +328,20 @@ export interface QueueRequest {
     data_interval_end?: string | null
     run_type?: string
     conf?: Record<string, unknown> | null
+    partition_key?: string | null
+    partition_date?: string | null
   }
 }
 
 /** What a scheduler does: the dag (with its team) and dag run if new, and a queued task instance. */
-export const queueTaskInstance = (db: D1Database, ti: QueueRequest) => {
+export const queueTaskInstance = async (db: D1Database, ti: QueueRequest) => {
   const run = ti.dag_run ?? {}
-  const runAfter = run.run_after ?? new Date().toISOString()
+  // Stored as the API stores dates (a scheduler may write `…00Z` or an offset), before any write.
+  const date = (value: string | null | undefined) => (value ? utcText(value) : null)
+  const runAfter = date(run.run_after) ?? new Date().toISOString()
+  const logicalDate = date(run.logical_date)
+  const intervalStart = date(run.data_interval_start)
+  const intervalEnd = date(run.data_interval_end)
   return db.batch([
     db
       .prepare('INSERT INTO dags (dag_id, team) VALUES (?, ?) ON CONFLICT (dag_id) DO NOTHING')
@@ -339,18 +349,21 @@ export const queueTaskInstance = (db: D1Database, ti: QueueRequest) => {
     db
       .prepare(
         `INSERT INTO dag_runs (dag_id, run_id, run_after, logical_date, data_interval_start,
-           data_interval_end, run_type, conf, state, start_date)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (dag_id, run_id) DO NOTHING`,
+           data_interval_end, run_type, conf, partition_key, partition_date, state, start_date)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
+         ON CONFLICT (dag_id, run_id) DO NOTHING`,
       )
       .bind(
         ti.dag_id,
         ti.run_id,
         runAfter,
-        run.logical_date ?? null,
-        run.data_interval_start ?? null,
-        run.data_interval_end ?? null,
+        logicalDate,
+        intervalStart,
+        intervalEnd,
         run.run_type ?? 'manual',
         run.conf ? JSON.stringify(run.conf) : null,
+        run.partition_key ?? null,
+        date(run.partition_date),
         runAfter,
       ),
     db

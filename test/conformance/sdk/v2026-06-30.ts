@@ -4,7 +4,8 @@ import * as before from './v2026-04-06.ts'
 
 // task-sdk/src/airflow/sdk/api/datamodels/_generated.py at
 // apache/airflow@014c5f048a124587b9355a2a9ba33cf12684ef5e, API_VERSION "2026-06-30", written as
-// what differs there from the 2026-04-06 transcription (every field read at that commit).
+// what differs there from the 2026-04-06 transcription (every field read at that commit), plus
+// `DagRun.partition_date` (below), the one field the bundle adds to this version after it.
 
 export const commit = '014c5f048a124587b9355a2a9ba33cf12684ef5e'
 export const version = '2026-06-30'
@@ -19,6 +20,10 @@ export const DagRun = before.DagRun.extend({
     'asset_materialization',
   ]),
   team_name: c.optional(z.string()),
+  // Not yet at 014c5f048a12: AddPartitionDateField joined version 2026-06-30 later
+  // (versions/v2026_06_30.py as `__init__.py` lists it at apache/airflow@00414da86b29), so the
+  // 2026-06-30 SDK released from there reads it, as its generated models type such dates.
+  partition_date: c.optional(c.aware),
 })
 
 export const TIRunContext = before.TIRunContext.extend({

@@ -1,0 +1,66 @@
+// Several issuers, typed: c.var.issuer is the union of the configured names, iss: scopes name them.
+import { Hono } from 'hono'
+import { describe, expectTypeOf, test } from 'vitest'
+import {
+  accessTokenProfile,
+  currentIssuer,
+  jwtAuth,
+  routeBuilders,
+  routeTable,
+} from '../../src/index'
+
+const profile = accessTokenProfile()
+const auth = jwtAuth({
+  algorithms: ['RS256'],
+  profile,
+  issuers: {
+    corp: { openIdIssuer: 'https://corp.example/', audience: 'api' },
+    partners: { issuer: 'https://partners.example/', jwksUrl: 'https://partners.example/jwks' },
+  },
+})
+const single = jwtAuth({ algorithms: ['RS256'], profile, openIdIssuer: 'https://corp.example/' })
+
+describe('several issuers', () => {
+  test('c.var.issuer and currentIssuer are the configured names', () => {
+    new Hono().get('/', auth, (c) => {
+      expectTypeOf(c.var.issuer).toEqualTypeOf<'corp' | 'partners'>()
+      expectTypeOf(currentIssuer(c)).toEqualTypeOf<'corp' | 'partners'>()
+      expectTypeOf(c.var.token.sub).toEqualTypeOf<string>()
+      return c.text('x')
+    })
+    const { defineRoute } = routeBuilders(auth)
+    defineRoute({
+      method: 'get',
+      path: '/x',
+      scopes: ['iss:corp'],
+      handler: (c) => {
+        expectTypeOf(c.var.issuer).toEqualTypeOf<'corp' | 'partners'>()
+        return c.text(c.var.issuer)
+      },
+    })
+  })
+
+  test('an iss: scope naming no configured issuer is a compile error', () => {
+    const { defineRoute, defineGroup } = routeBuilders(auth)
+    // @ts-expect-error misspelt issuer
+    defineRoute({ method: 'get', path: '/x', scopes: ['iss:crop'], handler: (c) => c.text('x') })
+    // @ts-expect-error misspelt issuer on a group
+    defineGroup({ path: '/g', scopes: ['iss:partner'], routes: [] })
+    const ok = defineGroup({ path: '/g', scopes: ['iss:partners', 'tasks:read'], routes: [] })
+    routeTable(ok, { auth })
+  })
+
+  test('one issuer: no c.var.issuer, and iss: is an ordinary scope', () => {
+    new Hono().get('/', single, (c) => {
+      expectTypeOf(c.var).not.toHaveProperty('issuer')
+      return c.text('x')
+    })
+    const { defineRoute } = routeBuilders(single)
+    defineRoute({
+      method: 'get',
+      path: '/x',
+      scopes: ['iss:anything'],
+      handler: (c) => c.text('x'),
+    })
+  })
+})

@@ -251,6 +251,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
     mint: (claims) =>
       createIssuer({
         ...keys.issuer,
+        profile: taskInstanceProfile,
         algorithm: alg,
         expirationTime: 3600,
         issuer: issuerName,

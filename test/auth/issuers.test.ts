@@ -1,7 +1,7 @@
 // Several issuers in one jwtAuth, through app.request() in workerd: iss selects, never trusts.
 import { Hono } from 'hono'
 import { describe, expect, it, vi } from 'vitest'
-import { currentIssuer, currentToken, jwtAuth } from '../../src/index'
+import { createIssuersVerifier, currentIssuer, currentToken, jwtAuth } from '../../src/index'
 import { ed25519Signer } from '../security/helpers'
 import { dpopClient, dpopHeaders } from './dpop-helpers'
 import { bearer, challenge, corpIss, partnersIss, payload, profile, setup } from './issuers-helpers'
@@ -161,5 +161,18 @@ describe('several issuers with DPoP', () => {
     expect((await app.request(url, bearer(bound))).status).toBe(401)
     const p = await partners.token(payload(partnersIss, 'partner-api'))
     expect(await (await app.request(url, bearer(p))).text()).toBe('partners')
+  })
+})
+
+describe('createIssuersVerifier without a profile', () => {
+  it('reads tokens on the default, access-token profile (any sub), as jwtAuth does', async () => {
+    const corp = await ed25519Signer('corp-key')
+    const verify = createIssuersVerifier({
+      algorithms: ['EdDSA'],
+      issuers: { corp: { issuer: corpIss, audience: 'corp-api', publicKeys: [corp.jwk] } },
+    })
+    // 'alice' is no UUID: the task-instance profile would refuse it.
+    const claims = await verify(await corp.token(payload(corpIss, 'corp-api')))
+    expect(claims.sub).toBe('alice')
   })
 })

@@ -4,9 +4,9 @@ import { dirname, join, relative } from 'node:path'
 
 // The library must run on any runtime with Web APIs: no Node built-in (with or without `node:`),
 // no runtime-specific module (`bun:`, `cloudflare:`, `deno:`…) and no runtime-specific global
-// (`process`, `Buffer`, `Deno`, `Bun`, …) anywhere in what `src/index.ts` and `src/client/`
-// import. This walks that import graph in the sources; a dependency outside the package's own
-// dependencies is refused too.
+// (`process`, `Buffer`, `Deno`, `Bun`, …) anywhere in what the entry points' sources (`src/index.ts`,
+// `src/mint.ts`, …, `src/client/`) import. This walks that import graph in the sources; a
+// dependency outside the package's own dependencies is refused too.
 
 const builtins = new Set(builtinModules.flatMap((name) => [name, name.split('/')[0] as string]))
 const runtimeSchemes = /^(node|bun|cloudflare|deno|workerd|npm|jsr):/

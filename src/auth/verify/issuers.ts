@@ -1,8 +1,8 @@
 import type { Context, Env } from 'hono'
 import { InvalidTokenError } from '../errors'
 import type { Algorithm } from '../keys/keys'
+import { defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
-import { taskInstanceProfile } from '../profile/task-instance'
 import { checkToken, type GateOptions, headerCache } from '../token/gate'
 import { TokenCache } from './cache'
 import { describeClaimFailure } from './claims'
@@ -110,7 +110,7 @@ export const createIssuersVerifier = <P extends AnyProfile, const I extends stri
       throw new TypeError(`"issuers" and "${option}" both given: give keys and "iss" per issuer`)
     }
   }
-  const profile: AnyProfile = options.profile ?? taskInstanceProfile
+  const profile: AnyProfile = options.profile ?? defaultProfile()
   const realm = options.realm ?? profile.realm
   const names = Object.keys(issuers) as I[]
   if (!names.length) throw new TypeError('"issuers" must name at least one issuer')

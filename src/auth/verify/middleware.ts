@@ -36,7 +36,7 @@ export type JwtAuth<P extends AnyProfile = DefaultProfile> = MiddlewareHandler<{
   authenticate: (c: Context) => Promise<ClaimsOf<P>>
   /** The realm of its challenges. */
   realm: string
-  /** The profile that reads the claims (absent on a hand-made `JwtAuth`: the task instance profile). */
+  /** The profile that reads the claims (absent on a hand-made `JwtAuth`: the default, access-token profile). */
   profile?: P
   /** With several issuers: their names, which `iss:<name>` scopes may name. */
   issuers?: readonly string[]

@@ -170,6 +170,22 @@ const samePolicy = (a: OverlapRoute, b: OverlapRoute, pa: Pattern, pb: Pattern) 
 const describe = (r: OverlapRoute) =>
   `${r.method.toUpperCase()} ${r.path} (${r.public ? 'public' : `scopes: ${r.scopes.join(', ') || 'none'}`})`
 
+// Routes bucketed by method (HEAD as GET) and first two segments, when both are literal (tables
+// usually share a base path, so one segment would make one bucket). Two routes of different
+// buckets meet on no request: their methods differ, or a literal segment differs at a position
+// both reach with single-segment elements (so their shapes differ too). The rest (`ALL`, fewer
+// than two leading literals: `undefined`) are compared with every route. Without buckets the
+// check was quadratic in routes, and a cold start pays for it.
+const bucketKey = (route: OverlapRoute, pattern: Pattern): string | undefined => {
+  const method = route.method.toUpperCase()
+  const lead = pattern.slice(0, 2)
+  if (method === 'ALL' || lead.length < 2) return undefined
+  const texts = lead.map((e) => (e.kind === 'literal' ? e.text : undefined))
+  if (texts.includes(undefined)) return undefined
+  // JSON keeps segment texts apart whatever they contain (a decoded segment may hold `/`).
+  return JSON.stringify([method === 'HEAD' ? 'GET' : method, ...texts])
+}
+
 /**
  * Two routes that can match one request are a build error unless they carry the same policy:
  * Hono runs the first one registered, so an unguarded (or more loosely guarded) route listed
@@ -179,8 +195,19 @@ const describe = (r: OverlapRoute) =>
 export const refuseOverlaps = (routes: readonly OverlapRoute[]): void => {
   const patterns = routes.map((r) => pathPattern(r.path))
   const shapes = routes.map((r) => pathShape(r.path))
+  const buckets = new Map<string, number[]>()
+  const wild: number[] = []
   for (let i = 0; i < routes.length; i++) {
-    for (let j = 0; j < i; j++) {
+    const key = bucketKey(routes[i] as OverlapRoute, patterns[i] as Pattern)
+    // The earlier routes that may meet this one, in registration order (errors name the first).
+    const earlier =
+      key === undefined
+        ? Array.from({ length: i }, (_, k) => k)
+        : [...(buckets.get(key) ?? []), ...wild].sort((x, y) => x - y)
+    if (key === undefined) wild.push(i)
+    else if (buckets.has(key)) buckets.get(key)?.push(i)
+    else buckets.set(key, [i])
+    for (const j of earlier) {
       const [a, b] = [routes[j] as OverlapRoute, routes[i] as OverlapRoute]
       if (!methodsMeet(a.method, b.method)) continue
       const first = `${a.method.toUpperCase()} ${a.path}`

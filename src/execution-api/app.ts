@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { TrieRouter } from 'hono/router/trie-router'
 // The library by its entry points, as a user's Worker imports it (`hono-scoped-jwt`, `…/mint`,
 // `…/openapi`): the repository checks that these entries suffice for the reference Worker.
 import { type TaskInstanceProfile, taskInstanceProfile } from '../airflow'
@@ -113,7 +114,10 @@ export const createApp = (env: ExecutionBindings) => {
     return document
   }
 
-  const base = new Hono<AppEnv>()
+  // Hono's default router tries RegExpRouter first, which refuses this table (a static path beside
+  // a parameter at one level, e.g. `/task-instances/count`) and falls back to TrieRouter on the
+  // first request, after building both: naming TrieRouter skips the wasted build on a cold start.
+  const base = new Hono<AppEnv>({ router: new TrieRouter() })
   mountDocs(base, '/execution')
   const app = table.mount(base)
   app.notFound((c) => c.json({ detail: 'Not Found' }, 404))

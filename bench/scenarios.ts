@@ -88,17 +88,19 @@ export const keysFor = async (alg: BenchAlg) => {
   }
 }
 
-/** A token for the route's task instance, living an hour, with `aud` and `iss`. */
-export const tokenFor = async (alg: BenchAlg, keys: Awaited<ReturnType<typeof keysFor>>) =>
+/** A token for the route's task instance, living an hour, with `aud`, `iss` and any `claims`. */
+export const tokenFor = async (
+  alg: BenchAlg,
+  keys: Awaited<ReturnType<typeof keysFor>>,
+  claims?: Record<string, unknown>,
+) =>
   createIssuer({
     ...keys.issuer,
     profile: taskInstanceProfile,
     algorithm: alg,
     expirationTime: 3600,
     issuer: issuerName,
-  }).mint({
-    sub: tiId,
-  })
+  }).mint({ sub: tiId, claims })
 
 /** Every scenario of one algorithm, in a fixed order, each checked to answer 200 and 401. */
 export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
@@ -248,17 +250,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
     url: `http://bench${path}`,
     ok,
     options,
-    mint: (claims) =>
-      createIssuer({
-        ...keys.issuer,
-        profile: taskInstanceProfile,
-        algorithm: alg,
-        expirationTime: 3600,
-        issuer: issuerName,
-      }).mint({
-        sub: tiId,
-        claims,
-      }),
+    mint: (claims) => tokenFor(alg, keys, claims),
   })
 
   const list: (Scenario | false | undefined)[] = [

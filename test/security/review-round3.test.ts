@@ -170,16 +170,17 @@ describe('5. a validator that throws instead of reporting issues', () => {
 
 describe('4. routes that can match one request carry one policy', () => {
   const profile = accessTokenProfile()
-  const build = async (
-    routes: { method?: 'get' | 'post'; path: string; scopes?: string[]; public?: boolean }[],
-  ) => {
-    const jwk = await generateSigningJwk('EdDSA')
-    const auth = jwtAuth({
-      privateJwk: jwk,
+  const signedAuth = async () =>
+    jwtAuth({
+      privateJwk: await generateSigningJwk('EdDSA'),
       algorithms: ['EdDSA'],
       audience: 'https://api.test',
       profile,
     })
+  const build = async (
+    routes: { method?: 'get' | 'post'; path: string; scopes?: string[]; public?: boolean }[],
+  ) => {
+    const auth = await signedAuth()
     const { defineGroup, defineRoute } = routeBuilders(auth)
     const defs = routes.map((r) =>
       defineRoute({
@@ -272,13 +273,7 @@ describe('4. routes that can match one request carry one policy', () => {
   })
 
   it('a checker may read any parameter: with one, every parameter must sit alike', async () => {
-    const jwk = await generateSigningJwk('EdDSA')
-    const auth = jwtAuth({
-      privateJwk: jwk,
-      algorithms: ['EdDSA'],
-      audience: 'https://api.test',
-      profile,
-    })
+    const auth = await signedAuth()
     const { defineGroup, defineRoute } = routeBuilders(auth)
     const route = (path: string) =>
       defineRoute({ method: 'get', path, scopes: ['team:member'], handler: (c) => c.json({}) })

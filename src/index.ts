@@ -1,8 +1,9 @@
-// The root entry: verification (`jwtAuth`), policy (`guard`), the route table, keys, errors and
-// the access-token profile. Neither zod nor jose is loaded from here: minting is
+// The root entry: verification (`jwtAuth`), policy (`guard`), the route table, local keys, errors
+// and the access-token profile. Neither zod nor jose is loaded from here: minting is
 // `hono-scoped-jwt/mint`, the Airflow profile `hono-scoped-jwt/airflow`, OpenAPI
-// `hono-scoped-jwt/openapi`. Re-exports only.
-export { type DpopChallenge, DpopError } from './auth/dpop-errors'
+// `hono-scoped-jwt/openapi`; remote key sets `hono-scoped-jwt/remote`, DPoP `hono-scoped-jwt/dpop`,
+// several issuers `hono-scoped-jwt/issuers`, so that a Worker bundles only what it uses.
+// Re-exports only.
 export {
   AuthError,
   type AuthErrorCode,
@@ -21,21 +22,18 @@ export {
   SubjectMismatchError,
   TokenTypeNotAllowedError,
 } from './auth/errors'
-export { createDiscoveredKeySet, IssuerMismatchError } from './auth/keys/discovery'
 export {
   type Algorithm,
   type CryptoKeyEntry,
   type KeyOptions,
   type KeyResolver,
+  type KeySource,
+  type KeySourceContext,
+  type OpenKeySource,
   supportedAlgorithms,
 } from './auth/keys/keys'
+export { type LocalKeyEntry, localKeys } from './auth/keys/local-keys'
 export { type PublishedKeysOptions, publishedKeys } from './auth/keys/published-keys'
-export {
-  createRemoteKeySet,
-  type RemoteKeySet,
-  type RemoteKeySetEvent,
-  type RemoteKeySetOptions,
-} from './auth/keys/remote-keys'
 export { allowedIssuers } from './auth/policy/issuer-scopes'
 export {
   type AnyOfScopes,
@@ -93,24 +91,13 @@ export type { CheckTable, Mounted, TableSchema } from './auth/table/table-types'
 export { type ValidationIssue, validate } from './auth/table/validation'
 export { readBearer } from './auth/token/bearer'
 export { type TokenReader, type TokenSourceOptions, tokenReader } from './auth/token/source'
+export type { DpopMode, DpopRule, DpopSettings } from './auth/verify/bound'
 export { type KeySetEvents, TokenCache, type TokenCacheOptions } from './auth/verify/cache'
-export type {
-  DpopMode,
-  DpopNonces,
-  DpopOptions,
-  DpopSettings,
-} from './auth/verify/dpop'
-export { type HmacNoncesOptions, hmacNonces } from './auth/verify/dpop-nonces'
-export { jwkThumbprint } from './auth/verify/dpop-proof'
 export {
-  createIssuersVerifier,
   currentIssuer,
   type IssuerNameOf,
   type IssuerOf,
-  type IssuersVerifier,
   type IssuerVariables,
-  type TrustedIssuerOptions,
-  type TrustedIssuers,
   type WithIssuers,
 } from './auth/verify/issuers'
 export {
@@ -121,11 +108,6 @@ export {
   jwtAuth,
   type TokenOf,
 } from './auth/verify/middleware'
-export {
-  MemoryReplayStore,
-  type MemoryReplayStoreOptions,
-  type ReplayStore,
-} from './auth/verify/replay-store'
 export {
   createJwsVerifier,
   createVerifier,

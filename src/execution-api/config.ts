@@ -1,8 +1,9 @@
 import type { JWK } from 'jose'
 import { defaultAudience, type TaskInstanceProfile, taskInstanceProfile } from '../airflow'
-import type { Algorithm, VerifyOptions } from '../index'
-import { publishedKeys } from '../index'
+import type { Algorithm, KeySource, VerifyOptions } from '../index'
+import { localKeys, publishedKeys } from '../index'
 import type { IssuerOptions } from '../mint'
+import { remoteKeys } from '../remote'
 
 /** The Worker's bindings (contract §2). Secrets and vars arrive as strings, or not at all. */
 export interface ExecutionBindings {
@@ -247,17 +248,25 @@ export const loadConfig = (env: ExecutionBindings): ExecutionConfig => {
   if (jwksUrl) for (const alg of remoteAlgorithms) algorithms.add(alg)
 
   const hasKey = algorithms.size > 0
+  const keys: KeySource[] = []
+  if (jwk) keys.push(localKeys([jwk.text], 'JWT_PRIVATE_JWK'))
+  if (extraKeys.length) keys.push(localKeys(extraKeys, 'JWT_PUBLIC_JWKS'))
+  if (jwksUrl) {
+    try {
+      keys.push(remoteKeys(jwksUrl))
+    } catch (error) {
+      throw new ConfigError((error as Error).message.replace('"remoteKeys"', '"JWKS_URL"'))
+    }
+  }
   const lifetimes = { expirationTime, workloadExpirationTime }
   return {
     verify: hasKey
       ? {
           profile: taskInstanceProfile,
           algorithms: [...algorithms],
-          privateJwk: jwk?.text,
-          ...(extraKeys.length ? { publicKeys: extraKeys } : {}),
+          keys,
           secret,
           ...previous,
-          jwksUrl,
           audience,
           issuer: issuerName,
           leeway,

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose'
 import { jwkProblem, sameKey } from './key-checks'
-import { parseJwk, toPublicJwk } from './keys'
+import { parseJwk, toPublicJwk } from './local-keys'
 
 /** The signing key and the keys published beside it (the next one, the previous ones). */
 export interface PublishedKeysOptions {

@@ -5,12 +5,6 @@ import type { JWK } from 'jose'
 // it anyone can MAC tokens. `secretBytes` already refuses a secret that is a whole key (PEM, JWK,
 // DER, an EC point); this finds the pieces, against the keys given beside the secret.
 
-/** The keys a secret is compared with: those given as JWKs beside it. */
-export interface SecretNeighbours {
-  privateJwk?: JWK | string
-  publicKeys?: readonly (JWK | { key: CryptoKey })[]
-}
-
 // Lenient base64/base64url, whitespace and padding allowed: how a key member is pasted as text.
 const base64 = (text: string) => {
   const compact = text.replace(/=+$/, '').replaceAll('-', '+').replaceAll('_', '/')
@@ -57,32 +51,17 @@ const contains = (haystack: Uint8Array, needle: Uint8Array) => {
 
 const members = { n: 'modulus ("n")', x: 'coordinate "x"', y: 'coordinate "y"' } as const
 
-const jwksOf = ({ privateJwk, publicKeys }: SecretNeighbours) => {
-  const found: [option: string, jwk: JWK][] = []
-  let parsed: unknown = privateJwk
-  if (typeof privateJwk === 'string') {
-    try {
-      parsed = JSON.parse(privateJwk)
-    } catch {}
-  }
-  if (parsed && typeof parsed === 'object') found.push(['privateJwk', parsed as JWK])
-  for (const entry of publicKeys ?? []) {
-    if (entry && typeof entry === 'object' && !('key' in entry)) found.push(['publicKeys', entry])
-  }
-  return found
-}
-
 /**
  * Why `secret` must not be used, when its bytes (or the hex or base64 text they are) hold a
  * member of a key given beside it (`n`, `x`, `y`, at least 16 bytes); else `undefined`.
  */
 export const secretMaterialProblem = (
   secret: Uint8Array,
-  keys: SecretNeighbours,
+  keys: readonly (readonly [option: string, jwk: JWK])[],
   option = 'secret',
 ): string | undefined => {
   const spelt = readings(secret)
-  for (const [where, jwk] of jwksOf(keys)) {
+  for (const [where, jwk] of keys) {
     for (const [name, what] of Object.entries(members)) {
       const value = (jwk as Record<string, unknown>)[name]
       const bytes = typeof value === 'string' ? base64(value) : undefined

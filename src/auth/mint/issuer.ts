@@ -1,10 +1,13 @@
+import type { MiddlewareHandler } from 'hono'
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import { secretBytes } from '../keys/key-checks'
 import { checkedKeyPair } from '../keys/key-pair'
-import { type Algorithm, parseJwk } from '../keys/keys'
+import type { Algorithm } from '../keys/keys'
+import { parseJwk } from '../keys/local-keys'
 import { publishedKeys } from '../keys/published-keys'
 import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, TokenTypeOf } from '../profile/profile'
+import { type RefreshOptions, tokenExchange, tokenRefresh } from './refresh'
 
 /** How tokens are minted. Names match the Worker's bindings. */
 export interface IssuerOptions<P extends AnyProfile = DefaultProfile> {
@@ -63,6 +66,15 @@ export interface Issuer<P extends AnyProfile = DefaultProfile> {
   jwks(): Promise<{ keys: JWK[] }>
   readonly expirationTime: number
   readonly workloadExpirationTime: number
+  /**
+   * A route table's steps for this issuer, after each route's guard: the near-expiry refresh and
+   * the exchange of `exchange: true` routes (here, so that a table without an issuer bundles
+   * neither). `reissues`: which verified tokens it may re-mint.
+   */
+  renewal(
+    realm: string,
+    reissues?: RefreshOptions['reissues'],
+  ): { refresh: MiddlewareHandler; exchange: MiddlewareHandler }
 }
 
 const algorithmFor = (jwk: JWK): Algorithm => {
@@ -127,9 +139,13 @@ export const createIssuer = <P extends AnyProfile = DefaultProfile>(
   }
 
   const defaultType = profile.refreshType ?? profile.defaultTokenTypes[0]
-  return {
+  const issuer: Issuer<P> = {
     profile,
     issuer: options.issuer,
+    renewal: (realm, reissues) => ({
+      refresh: tokenRefresh({ issuer, reissues }),
+      exchange: tokenExchange(issuer, realm, reissues),
+    }),
     expirationTime,
     workloadExpirationTime,
     async mint({ sub, type, scope, scopes, claims, expiresIn }) {
@@ -176,6 +192,7 @@ export const createIssuer = <P extends AnyProfile = DefaultProfile>(
       return { keys: published.map((jwk) => ({ ...jwk })) }
     },
   }
+  return issuer
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '../errors'
 import { type DefaultClaims, defaultProfile } from '../profile/default'
 import type { AnyProfile } from '../profile/profile'
-import type { DpopMode } from '../verify/dpop'
+import type { DpopMode } from '../verify/bound'
 import type { JwtAuth } from '../verify/middleware'
 import { routeDpopRule } from './dpop-rule'
 import { allowedIssuers, isIssuerScope } from './issuer-scopes'

@@ -1,6 +1,6 @@
 import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AliasOf, AnyProfile, ClaimsOf, TokenTypeOf } from '../profile/profile'
-import type { DpopMode } from '../verify/dpop'
+import type { DpopMode } from '../verify/bound'
 import type { IssuerNameOf } from '../verify/issuers'
 
 /** The scopes the library enforces itself under profile `P`. */

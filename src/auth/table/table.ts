@@ -1,6 +1,5 @@
 import type { Hono, MiddlewareHandler } from 'hono'
 import type { Issuer } from '../mint/issuer'
-import { tokenExchange, tokenRefresh } from '../mint/refresh'
 import { type Checkers, compilePolicy, guard, type RoutePolicy } from '../policy/policy'
 import { mergeScopes } from '../policy/scopes'
 import { type DefaultProfile, defaultProfile } from '../profile/default'
@@ -117,8 +116,7 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Def
     )
   }
   const reissues = issuer && mintingIssuer(auth, issuer)
-  const refresh = issuer && tokenRefresh({ issuer, reissues })
-  const exchange = issuer && tokenExchange(issuer, auth.realm, reissues)
+  const { refresh, exchange } = issuer?.renewal(auth.realm, reissues) ?? {}
   const compiled: Compiled[] = []
 
   const walk = (node: RouteNode, prefix: string, inherited: readonly string[]) => {

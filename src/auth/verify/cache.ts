@@ -203,35 +203,27 @@ export class TokenCache<C extends CachedClaims = DefaultClaims> {
     this.#entries.clear()
   }
 
-  /** @internal One verifier per cache: tokens valid under one verifier's settings are not under another's. */
-  claim(): this {
+  /**
+   * @internal Puts this cache in front of a verifier: a hit skips the signature and claim checks,
+   * a miss verifies and remembers only a success. Failures are never cached, so a bad token costs
+   * a full verification every time, as without the cache. A key source announcing a key-set change
+   * empties the cache. One verifier per cache: tokens valid under one verifier's settings are not
+   * under another's.
+   */
+  wrap(
+    verify: (token: string) => Promise<C>,
+    leeway: number,
+    keys?: KeySetEvents,
+  ): (token: string) => Promise<C> {
     if (this.#owned) throw new TypeError('"cache" is already used by another verifier')
     this.#owned = true
-    return this
+    keys?.onKeySetChange?.(() => this.clear())
+    return async (token: string) => {
+      const hit = this.get(token)
+      if (hit) return hit
+      const claims = await verify(token)
+      this.set(token, claims, leeway)
+      return claims
+    }
   }
-}
-
-/**
- * Puts a cache in front of a verifier: a hit skips the signature and claim checks, a miss verifies
- * and remembers only a success. Failures are never cached, so a bad token costs a full verification
- * every time, as without the cache. A key source announcing a key-set change empties the cache.
- */
-export const withTokenCache = <C extends CachedClaims>(
-  verify: (token: string) => Promise<C>,
-  // biome-ignore lint/suspicious/noExplicitAny: a cache of any claims
-  option: TokenCache<any> | TokenCacheOptions | true,
-  leeway: number,
-  keys?: KeySetEvents,
-): ((token: string) => Promise<C>) & { cache: TokenCache<C> } => {
-  const cache: TokenCache<C> =
-    option instanceof TokenCache ? option.claim() : new TokenCache<C>(option === true ? {} : option)
-  keys?.onKeySetChange?.(() => cache.clear())
-  const cached = async (token: string) => {
-    const hit = cache.get(token)
-    if (hit) return hit
-    const claims = await verify(token)
-    cache.set(token, claims, leeway)
-    return claims
-  }
-  return Object.assign(cached, { cache })
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
-import type { DpopNonces, DpopSettings } from './dpop'
+import type { DpopSettings } from './bound'
+import type { DpopNonces } from './dpop'
 import { base64url } from './dpop-proof'
 
 /** Options of `hmacNonces`. */
@@ -68,7 +69,10 @@ export const hmacNonces = (options: HmacNoncesOptions): DpopNonces => {
  * Sends `DPoP-Nonce` on a successful answer whose proof carried a nonce that is still accepted
  * but no longer current (RFC 9449 §8.2): the client moves to the new one before the old expires.
  */
-export const sendFreshNonce = (c: Context, settings: DpopSettings | undefined): void => {
+export const sendFreshNonce = (
+  c: Context,
+  settings: Pick<DpopSettings, 'freshNonce'> | undefined,
+): void => {
   const nonce = settings?.freshNonce?.(c)
   if (nonce === undefined || c.res.status >= 400) return
   try {

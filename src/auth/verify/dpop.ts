@@ -1,18 +1,12 @@
 import type { Context } from 'hono'
 import { asDpopError, bindingRefused, challengeFor, invalidProof, useNonce } from '../dpop-errors'
-import { InvalidTokenError } from '../errors'
 import type { Algorithm } from '../keys/keys'
 import { dpopReader } from '../token/dpop'
 import type { TokenReader } from '../token/source'
+import { boundKey, type DpopMode, type DpopSettings, isBound } from './bound'
 import { createProofChecker, proofAlgorithm } from './dpop-proof'
+import { dpopRouteRule } from './dpop-route'
 import { MemoryReplayStore, type ReplayStore } from './replay-store'
-
-/**
- * What a route takes: `required` DPoP-bound tokens with a proof only; `optional` those or
- * unbound bearer tokens; `off` unbound bearer tokens only. A bound token sent as `Bearer` is
- * refused in every mode (no downgrade).
- */
-export type DpopMode = 'required' | 'optional' | 'off'
 
 /** Server nonces (RFC 9449 §8): proofs must carry one this source accepts. */
 export interface DpopNonces {
@@ -47,39 +41,6 @@ export interface DpopOptions {
   maxProofLength?: number
 }
 
-/** What the guards need to know of an auth middleware's DPoP settings. */
-export interface DpopSettings {
-  readonly mode: Exclude<DpopMode, 'off'>
-  readonly algorithms: readonly string[]
-  /** The nonce to send on this request's answer: the current one, when its proof had an older one. */
-  readonly freshNonce?: (c: Context) => string | undefined
-}
-
-/** The `cnf.jkt` of verified claims (RFC 7800 §3.1, RFC 9449 §6.1), or `undefined`. */
-export const boundKey = (claims: unknown): string | undefined => {
-  const cnf = (claims as { cnf?: unknown }).cnf
-  if (!cnf || typeof cnf !== 'object') return undefined
-  const { jkt } = cnf as { jkt?: unknown }
-  return typeof jkt === 'string' ? jkt : undefined
-}
-
-/**
- * Whether a token is bound to a key at all (any `cnf`: `jkt`, or mTLS's `x5t#S256`, RFC 8705): such
- * a token is never taken as a bearer token, since no bearer request proves the key.
- */
-export const isBound = (claims: unknown): boolean => (claims as { cnf?: unknown }).cnf !== undefined
-
-/** Refuses a key-bound token used as a bearer token, where no proof was asked for. */
-export const refuseBoundBearer =
-  (realm: string) =>
-  <C>(claims: C): C => {
-    if (!isBound(claims)) return claims
-    throw new InvalidTokenError(
-      realm,
-      'The token is bound to a key and this service takes no proof',
-    )
-  }
-
 const checkSettings = (options: DpopOptions) => {
   const algorithms = [...(options.algorithms ?? ['ES256', 'EdDSA', 'Ed25519'])]
   if (!algorithms.length || !algorithms.every(proofAlgorithm)) {
@@ -111,20 +72,57 @@ const checkSettings = (options: DpopOptions) => {
   return { algorithms, mode, maxAge, maxLength, store }
 }
 
+/** What an auth needs to open DPoP for itself: its leeway, header and realm. */
+export interface DpopContext {
+  leeway?: number
+  headerName?: string
+  realm: string
+}
+
+/** DPoP for `jwtAuth`'s `dpop` option, as `dpop()` makes it. */
+export interface Dpop {
+  readonly mode: Exclude<DpopMode, 'off'>
+  readonly algorithms: readonly string[]
+  /** The verification of one request for one auth middleware (called once, by `jwtAuth`). */
+  readonly open: <C>(
+    verify: (token: string) => Promise<C>,
+    readBearer: TokenReader,
+    context: DpopContext,
+  ) => { verifyRequest: (c: Context) => Promise<C>; settings: DpopSettings }
+}
+
+/**
+ * DPoP-bound tokens (RFC 9449), for `jwtAuth`'s `dpop` option: `Authorization: DPoP <token>` with
+ * one `DPoP` proof (typ, asymmetric alg allow-list, public embedded key, signature, htm, htu, iat
+ * window, `jti` used once, `ath`, `cnf.jkt`), optional server nonces, and the default mode of
+ * routes (`'optional'`: bearer tokens too). The settings are checked here.
+ *
+ * @example
+ * const auth = jwtAuth({ keys: discoveredKeys(idp), algorithms: ['ES256'], audience: 'api', dpop: dpop({ mode: 'required' }) })
+ */
+export const dpop = (options: DpopOptions = {}): Dpop => {
+  const checked = checkSettings(options)
+  return {
+    mode: checked.mode,
+    algorithms: Object.freeze([...checked.algorithms]),
+    open: (verify, readBearer, context) =>
+      dpopVerifier(verify, readBearer, options, checked, context),
+  }
+}
+
 /**
  * The verification of one request for an auth middleware with the `dpop` option: a bearer token
  * (which must not be DPoP-bound), or a DPoP token with its proof, both verified, bound to each
  * other (`cnf.jkt` = the proof key's thumbprint), and the proof's `jti` never seen in its window.
  * Modes are the caller's: this accepts both schemes, so that a route can relax the default.
  */
-export const dpopVerifier = <C>(
+const dpopVerifier = <C>(
   verify: (token: string) => Promise<C>,
   readBearer: TokenReader,
-  options: DpopOptions & { leeway?: number; headerName?: string },
-  realm: string,
+  options: DpopOptions,
+  { algorithms, mode, maxAge, maxLength, store }: ReturnType<typeof checkSettings>,
+  { leeway = 10, headerName, realm }: DpopContext,
 ): { verifyRequest: (c: Context) => Promise<C>; settings: DpopSettings } => {
-  const { algorithms, mode, maxAge, maxLength, store } = checkSettings(options)
-  const leeway = options.leeway ?? 10
   const checkProof = createProofChecker({
     realm,
     algorithms,
@@ -134,7 +132,7 @@ export const dpopVerifier = <C>(
     origin: options.origin,
   })
   const read = dpopReader(readBearer, {
-    header: (options.headerName ?? 'authorization').toLowerCase(),
+    header: (headerName ?? 'authorization').toLowerCase(),
     realm,
     algs: algorithms,
     bearer: mode === 'optional',
@@ -190,10 +188,11 @@ export const dpopVerifier = <C>(
   const verifyRequest = (c: Context): Promise<C> =>
     verifyDpop(c).catch((error) => Promise.reject(challengeFor(error, mode, algorithms)))
   const freshNonce = nonces && ((c: Context) => fresh.get(c.req.raw))
-  const settings = {
+  const base = {
     mode,
     algorithms: Object.freeze(algorithms),
     ...(freshNonce && { freshNonce }),
   }
-  return { verifyRequest, settings: Object.freeze(settings) }
+  const rule = (declared: DpopMode | undefined) => dpopRouteRule(base, realm, declared)
+  return { verifyRequest, settings: Object.freeze({ ...base, rule }) }
 }

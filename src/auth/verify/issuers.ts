@@ -1,30 +1,63 @@
 import type { Context, Env } from 'hono'
 import { InvalidTokenError } from '../errors'
-import type { Algorithm } from '../keys/keys'
+import {
+  type Algorithm,
+  createKeyResolver,
+  type KeyResolverOptions,
+  type LocalKeyResolver,
+} from '../keys/keys'
 import { defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import { checkToken, type GateOptions, headerCache } from '../token/gate'
-import { TokenCache } from './cache'
 import { describeClaimFailure } from './claims'
 import { createVerifier, type Verifier, type VerifyOptions } from './verify'
 
 /**
- * One trusted issuer among several: its own keys (`openIdIssuer`, `jwksUrl`, `publicKeys`,
- * `privateJwk`, `secret`, `getKey`), never another's; the `iss` its tokens carry; its audience.
- * A verification setting it does not give (`algorithms`, `audience`, `leeway`, `maxTokenLength`,
- * `types`, `requireType`, `fetch`, `remoteKeySet`, `dangerouslyAllowInsecureHttp`) is `jwtAuth`'s;
- * keys are never inherited.
+ * One trusted issuer among several: its own keys (`keys`, `secret`, `getKey`), never another's;
+ * the `iss` its tokens carry; its audience; its own token cache. A verification setting it does
+ * not give (`algorithms`, `audience`, `leeway`, `maxTokenLength`, `types`, `requireType`,
+ * `fetch`) is `jwtAuth`'s; keys are never inherited.
  */
 export interface TrustedIssuerOptions
-  extends Omit<VerifyOptions<AnyProfile>, 'profile' | 'realm' | 'cache' | 'algorithms'> {
-  /** The `iss` its tokens carry, compared exactly. Default: `openIdIssuer`; one of them is required. */
+  extends Omit<VerifyOptions<AnyProfile>, 'profile' | 'realm' | 'algorithms'> {
+  /** The `iss` its tokens carry, compared exactly. Default: the issuer of `discoveredKeys`; one of them is required. */
   issuer?: string
   /** Algorithms accepted from this issuer. Default: `jwtAuth`'s `algorithms`. */
   algorithms?: readonly Algorithm[]
 }
 
-/** Several issuers, by name: the names are what `c.var.issuer` holds and `iss:<name>` scopes use. */
-export type TrustedIssuers<I extends string = string> = { readonly [K in I]: TrustedIssuerOptions }
+/** Several issuers by name, as `trustedIssuers` gives them to `jwtAuth`'s `issuers` option. */
+export interface TrustedIssuers<I extends string = string> {
+  /** The issuers' options, by name. */
+  readonly issuers: { readonly [K in I]: TrustedIssuerOptions }
+  /** Builds the verifier over all of them, once, with `jwtAuth`'s settings. */
+  readonly create: <P extends AnyProfile>(
+    options: VerifyOptions<P>,
+  ) => IssuersVerifier<ClaimsOf<P>, I>
+}
+
+/**
+ * Several trusted issuers, by name, for `jwtAuth`'s `issuers` option: a token's `iss` selects one,
+ * which alone verifies it (its keys, audience and algorithms); `c.var.issuer` names it and
+ * `iss:<name>` scopes require it. The names are what routes and `c.var.issuer` use.
+ *
+ * @example
+ * const auth = jwtAuth({
+ *   algorithms: ['RS256'],
+ *   issuers: trustedIssuers({
+ *     corp: { keys: discoveredKeys('https://corp.example'), audience: 'api' },
+ *     partners: { keys: remoteKeys('https://partners.example/jwks'), issuer: 'https://partners.example', audience: 'api' },
+ *   }),
+ * })
+ */
+export const trustedIssuers = <const I extends string>(
+  issuers: {
+    readonly [K in I]: TrustedIssuerOptions
+  },
+): TrustedIssuers<I> => ({
+  issuers,
+  create: (options) => createIssuersVerifier({ ...options, issuers }),
+})
 
 /** A profile type that also carries the names of the issuers its tokens may come from (types only). */
 export type WithIssuers<P, I extends string> = [I] extends [never]
@@ -56,16 +89,7 @@ export type IssuersVerifier<Claims, I extends string = string> = Verifier<Claims
 }
 
 // Options that give keys: with several issuers they belong to each issuer, never to all of them.
-const keyOptions = [
-  'privateJwk',
-  'publicKeys',
-  'secret',
-  'jwksUrl',
-  'openIdIssuer',
-  'getKey',
-  'previousSecret',
-  'issuer',
-] as const
+const keyOptions = ['keys', 'secret', 'getKey', 'previousSecret', 'issuer'] as const
 
 // Settings an issuer takes from `jwtAuth` when it gives none.
 const inherited = [
@@ -76,9 +100,6 @@ const inherited = [
   'types',
   'requireType',
   'fetch',
-  'remoteKeySet',
-  'cache',
-  'dangerouslyAllowInsecureHttp',
 ] as const
 
 const issuerName = /^[\w.-]+$/
@@ -95,11 +116,11 @@ const issuerName = /^[\w.-]+$/
  * const verify = createIssuersVerifier({
  *   algorithms: ['RS256'],
  *   profile: accessTokenProfile(),
- *   issuers: { corp: { openIdIssuer: 'https://corp.example/', audience: 'api' } },
+ *   issuers: { corp: { keys: discoveredKeys('https://corp.example/'), audience: 'api' } },
  * })
  */
 export const createIssuersVerifier = <P extends AnyProfile, const I extends string>(
-  options: VerifyOptions<P> & { issuers: TrustedIssuers<I> },
+  options: VerifyOptions<P> & { issuers: { readonly [K in I]: TrustedIssuerOptions } },
 ): IssuersVerifier<ClaimsOf<P>, I> => {
   const { issuers } = options
   if (!issuers || typeof issuers !== 'object' || Array.isArray(issuers)) {
@@ -114,9 +135,9 @@ export const createIssuersVerifier = <P extends AnyProfile, const I extends stri
   const realm = options.realm ?? profile.realm
   const names = Object.keys(issuers) as I[]
   if (!names.length) throw new TypeError('"issuers" must name at least one issuer')
-  // One cache holds one verifier's tokens: with several issuers, each makes its own.
-  if (options.cache instanceof TokenCache && names.length > 1) {
-    throw new TypeError('"cache": with several issuers, give `true` or options (one cache each)')
+  // One cache holds one verifier's tokens: with several issuers, each has its own.
+  if (options.cache !== undefined && names.length > 1) {
+    throw new TypeError('"cache": with several issuers, give each issuer its own cache')
   }
   const byIss = new Map<string, { name: I; verify: Verifier<ClaimsOf<P>> }>()
   const algorithms = new Set<string>()
@@ -128,17 +149,26 @@ export const createIssuersVerifier = <P extends AnyProfile, const I extends stri
     const own = issuers[name] as TrustedIssuerOptions
     const merged: Record<string, unknown> = { ...own, profile, realm }
     for (const option of inherited) merged[option] = own[option as never] ?? options[option]
-    const iss =
-      own.issuer ?? (own.openIdIssuer === undefined ? undefined : String(own.openIdIssuer))
+    merged.cache = own.cache ?? options.cache
+    const fail = (error: unknown) =>
+      new TypeError(`"issuers.${name}": ${(error as Error).message}`, { cause: error })
+    // The key sources are opened here, so that a discovered issuer names the `iss` selected.
+    let getKey: VerifyOptions['getKey']
+    try {
+      getKey = own.getKey ?? createKeyResolver({ ...(merged as object as KeyResolverOptions) })
+    } catch (error) {
+      throw fail(error)
+    }
+    const iss = own.issuer ?? (getKey as LocalKeyResolver).issuer
     if (typeof iss !== 'string' || !iss) {
-      throw new TypeError(`"issuers.${name}" needs "issuer" (its tokens' iss) or "openIdIssuer"`)
+      throw new TypeError(`"issuers.${name}" needs "issuer" (its tokens' iss) or discoveredKeys`)
     }
     if (byIss.has(iss)) throw new TypeError(`"issuers.${name}": another issuer has iss ${iss}`)
     let verify: Verifier<ClaimsOf<P>>
     try {
-      verify = createVerifier({ ...(merged as unknown as VerifyOptions<P>), issuer: iss })
+      verify = createVerifier({ ...(merged as unknown as VerifyOptions<P>), getKey, issuer: iss })
     } catch (error) {
-      throw new TypeError(`"issuers.${name}": ${(error as Error).message}`, { cause: error })
+      throw fail(error)
     }
     byIss.set(iss, { name, verify })
     for (const alg of (merged.algorithms as readonly string[]) ?? []) algorithms.add(alg)

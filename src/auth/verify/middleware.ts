@@ -1,24 +1,11 @@
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { dpopRequired } from '../dpop-errors'
 import { type DefaultClaims, type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf, TokenVariables } from '../profile/profile'
 import { type TokenSourceOptions, tokenReader } from '../token/source'
-import {
-  boundKey,
-  type DpopOptions,
-  type DpopSettings,
-  dpopVerifier,
-  refuseBoundBearer,
-} from './dpop'
-import { sendFreshNonce } from './dpop-nonces'
-import {
-  createIssuersVerifier,
-  type IssuersVerifier,
-  type IssuerVariables,
-  type TrustedIssuers,
-  type WithIssuers,
-} from './issuers'
+import { type DpopSettings, refuseBoundBearer } from './bound'
+import type { Dpop } from './dpop'
+import type { IssuersVerifier, IssuerVariables, TrustedIssuers, WithIssuers } from './issuers'
 import { createVerifier, type VerifyOptions } from './verify'
 
 /**
@@ -53,17 +40,18 @@ export interface JwtAuthOptions<P extends AnyProfile = DefaultProfile, I extends
   extends VerifyOptions<P>,
     TokenSourceOptions {
   /**
-   * Several trusted issuers by name, each with its own keys and audience (`TrustedIssuerOptions`):
-   * a token's `iss` selects one, which alone verifies it; `c.var.issuer` names it. The key options
-   * and `issuer` then go in each issuer, not here. Default: none (one issuer, from the key options).
+   * Several trusted issuers by name, `trustedIssuers({ corp: …, partners: … })`
+   * (`hono-scoped-jwt/issuers`), each with its own keys and audience: a token's `iss` selects one,
+   * which alone verifies it; `c.var.issuer` names it. The key options and `issuer` then go in each
+   * issuer, not here. Default: none (one issuer, from the key options).
    */
   issuers?: TrustedIssuers<I>
   /**
-   * Take DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with a `DPoP` proof, and set
-   * the default mode of routes (`'optional'`: bearer tokens too). Default: none; bearer tokens
-   * only, and a DPoP-bound token is refused.
+   * Take DPoP-bound tokens (RFC 9449), `dpop({ mode, … })` (`hono-scoped-jwt/dpop`):
+   * `Authorization: DPoP <token>` with a `DPoP` proof, and the default mode of routes. Default:
+   * none; bearer tokens only, and a DPoP-bound token is refused.
    */
-  dpop?: DpopOptions
+  dpop?: Dpop
 }
 
 // Cloudflare Workers (workerd) say so in `navigator.userAgent`.
@@ -86,10 +74,13 @@ export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends s
 ): JwtAuth<WithIssuers<P, I>> => {
   const profile = (options.profile ?? defaultProfile()) as P
   const realm = options.realm ?? profile.realm
-  const several =
-    options.issuers === undefined
-      ? undefined
-      : createIssuersVerifier({ ...options, profile } as never)
+  if (options.issuers !== undefined && typeof options.issuers?.create !== 'function') {
+    throw new TypeError('"issuers" takes trustedIssuers({ name: { … } }) (hono-scoped-jwt/issuers)')
+  }
+  if (options.dpop !== undefined && typeof options.dpop?.open !== 'function') {
+    throw new TypeError('"dpop" takes dpop({ … }) (hono-scoped-jwt/dpop)')
+  }
+  const several = options.issuers?.create({ ...options, issuers: undefined, profile } as never)
   const verify = (several ?? createVerifier({ ...options, profile })) as (
     token: string,
   ) => Promise<ClaimsOf<P>>
@@ -98,10 +89,10 @@ export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends s
   // Without `dpop`, a token bound to a key is refused: whoever sends it has shown no proof.
   const noBound = refuseBoundBearer(realm)
   const { leeway, headerName } = options
-  const dpop =
-    options.dpop && dpopVerifier(verify, read, { ...options.dpop, leeway, headerName }, realm)
+  const dpop = options.dpop?.open(verify, read, { leeway, headerName, realm })
   const verifyRequest = dpop ? dpop.verifyRequest : (c: Context) => verify(read(c)).then(noBound)
-  const required = dpop?.settings.mode === 'required'
+  // The auth's own mode; a route table's guards apply each route's instead.
+  const rule = dpop?.settings.rule(undefined)
   const { variable } = profile
   // Keyed by the request: one verification per request, none shared between requests.
   const memo = new WeakMap<Request, Promise<ClaimsOf<P>>>()
@@ -147,13 +138,10 @@ export const jwtAuth = <P extends AnyProfile = DefaultProfile, const I extends s
 
   const middleware = createMiddleware(async function jwtAuth(c, next) {
     const token = await authenticate(c)
-    // The auth's own mode; a route table's guards apply each route's instead.
-    if (required && boundKey(token) === undefined) {
-      throw dpopRequired(realm, dpop.settings.algorithms)
-    }
+    rule?.check(token)
     c.set(variable, token)
     await next()
-    sendFreshNonce(c, dpop?.settings)
+    rule?.after(c)
   }) as MiddlewareHandler<{ Variables: JwtAuthVariables<WithIssuers<P, I>> }>
   const issuers = several && {
     issuers: several.issuers,

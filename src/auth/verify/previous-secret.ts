@@ -1,6 +1,5 @@
 import { ExpiredTokenError, InvalidTokenError } from '../errors'
 import { isHmac } from '../keys/key-checks'
-import { secretMaterialProblem } from '../keys/secret-material'
 import type { AnyProfile } from '../profile/profile'
 import type { VerifyOptions } from './verify'
 
@@ -25,22 +24,15 @@ export const previousSecretOptions = <P extends AnyProfile>(
   const algorithms = options.algorithms.filter(isHmac)
   if (!algorithms.length)
     throw new TypeError('"previousSecret" needs an HS algorithm in "algorithms"')
-  // The keys are dropped below: the previous secret is held against them here.
-  const previous = options.previousSecret
-  if (typeof previous === 'string' || previous instanceof Uint8Array) {
-    const bytes = typeof previous === 'string' ? new TextEncoder().encode(previous) : previous
-    const material = secretMaterialProblem(bytes, options, 'previousSecret')
-    if (material) throw new TypeError(material)
-  }
+  // The key sources are dropped below: the current verifier's holds the previous secret against
+  // their material (`createKeyResolver`).
   return {
     ...options,
     algorithms,
     secret: options.previousSecret,
-    privateJwk: undefined,
-    publicKeys: undefined,
-    jwksUrl: undefined,
+    keys: undefined,
     getKey: undefined,
-    cache: false,
+    cache: undefined,
     previousSecret: undefined,
     previousSecretUntil: undefined,
   }

@@ -1,6 +1,5 @@
 import type { JWSHeaderParameters } from 'jose'
 import { AuthError, InvalidTokenError } from '../errors'
-import { issuerText } from '../keys/discovery'
 import {
   type Algorithm,
   createKeyResolver,
@@ -19,7 +18,7 @@ import {
   headerCache,
   mediaType,
 } from '../token/gate'
-import { type KeySetEvents, type TokenCache, type TokenCacheOptions, withTokenCache } from './cache'
+import type { KeySetEvents, TokenCache } from './cache'
 import { registeredClaims } from './claims'
 import { previousSecretEnd, previousSecretOptions, withPreviousSecret } from './previous-secret'
 
@@ -40,7 +39,7 @@ export interface VerifyOptions<P extends AnyProfile = DefaultProfile> extends Ke
    * (or none) on purpose, e.g. tokens from `hono/jwt`'s `sign`, which sets no `aud`.
    */
   audience?: string | readonly string[] | false
-  /** When set, the `iss` a token must carry. Default: `openIdIssuer` when set, else none (not checked). */
+  /** When set, the `iss` a token must carry. Default: the issuer of `discoveredKeys` when used, else none (not checked). */
   issuer?: string
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default: `10`. */
   leeway?: number
@@ -58,11 +57,11 @@ export interface VerifyOptions<P extends AnyProfile = DefaultProfile> extends Ke
   realm?: string
   /** Replaces the key lookup entirely (tests, custom key stores). Default: built from the key options. */
   getKey?: KeyResolver
-  /** `fetch` used for `jwksUrl`. Default: the global `fetch`. */
+  /** `fetch` for remote key sets that name none. Default: the global `fetch`. */
   fetch?: typeof fetch
-  /** Remember verified tokens (per isolate, see `TokenCache`); `true` for the defaults. Default: off. */
+  /** Remember verified tokens (per isolate): a `new TokenCache()`. Default: none. */
   // biome-ignore lint/suspicious/noExplicitAny: a cache of the profile's claims
-  cache?: boolean | TokenCacheOptions | TokenCache<any>
+  cache?: TokenCache<any>
   /**
    * The shared secret `secret` replaced: it verifies HS tokens (never signs) until
    * `previousSecretUntil`, so tokens signed before a secret rotation keep working. Default: none.
@@ -130,7 +129,7 @@ const prepare = (
     gate.types = new Set(types.map(mediaType))
     gate.requireType = (options as VerifyOptions).requireType ?? false
   }
-  const getKey = options.getKey ?? createKeyResolver({ ...options, realm })
+  const getKey = options.getKey ?? createKeyResolver({ ...(options as VerifyOptions), realm })
   const badSignature = () => new InvalidTokenError(realm, 'The token signature is invalid')
   return { realm, gate, getKey, keyFor: keysFor(realm, getKey), badSignature }
 }
@@ -259,9 +258,7 @@ export const createVerifier = <P extends AnyProfile = DefaultProfile>(
   const leeway = options.leeway ?? 10
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('"leeway" must be a number ≥ 0')
   const audience = audienceOf(options.audience, profile)
-  const issuer =
-    options.issuer ??
-    (options.openIdIssuer === undefined ? undefined : issuerText(options.openIdIssuer))
+  const issuer = options.issuer ?? (getKey as LocalKeyResolver).issuer
   const registered = registeredClaims({
     realm,
     required: profile.requiredClaims,
@@ -291,8 +288,11 @@ export const createVerifier = <P extends AnyProfile = DefaultProfile>(
   }
   // The key set's background refresh, for the middleware to hand to `waitUntil`.
   const refreshing = (getKey as { refreshing?: () => Promise<void> | undefined }).refreshing
+  if (options.cache !== undefined && typeof options.cache?.wrap !== 'function') {
+    throw new TypeError('"cache" must be a TokenCache (new TokenCache())')
+  }
   const cached = (
-    options.cache ? withTokenCache(verify, options.cache, leeway, getKey as KeySetEvents) : verify
+    options.cache ? options.cache.wrap(verify, leeway, getKey as KeySetEvents) : verify
   ) as Verifier<ClaimsOf<P>>
   // Outside the cache: a token the previous secret verified is never served once its window ends.
   const end = previousSecretEnd(options)

@@ -1,11 +1,13 @@
 import { Hono } from 'hono'
 import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import { discoveredKeys } from 'hono-scoped-jwt/remote'
 import * as z from 'zod'
 
 const profile = accessTokenProfile({ claims: z.object({ org: z.string() }) })
 
-export const makeApi = (openIdIssuer: string, audience: string) => {
-  const auth = jwtAuth({ openIdIssuer, audience, algorithms: ['RS256'], profile })
+export const makeApi = (issuer: string, audience: string) => {
+  const keys = discoveredKeys(issuer) // the provider's key set, by OpenID discovery
+  const auth = jwtAuth({ keys, audience, algorithms: ['RS256'], profile })
   const { defineGroup, defineRoute } = routeBuilders(auth)
   const tasks = defineGroup({
     path: '/orgs/:org_id/tasks',

@@ -1,12 +1,18 @@
 import { Hono } from 'hono'
 import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import { dpop } from 'hono-scoped-jwt/dpop'
+import { discoveredKeys } from 'hono-scoped-jwt/remote'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 
 // The API: DPoP or bearer by default, DPoP only for payments, bearer only for a legacy route.
-export const makeDpopApi = (openIdIssuer: string, audience: string) => {
-  const profile = accessTokenProfile()
-  const dpop = { mode: 'optional' } as const
-  const auth = jwtAuth({ openIdIssuer, audience, algorithms: ['ES256'], profile, dpop })
+export const makeDpopApi = (issuer: string, audience: string) => {
+  const auth = jwtAuth({
+    keys: discoveredKeys(issuer),
+    audience,
+    algorithms: ['ES256'],
+    profile: accessTokenProfile(),
+    dpop: dpop({ mode: 'optional' }),
+  })
   const { defineGroup, defineRoute } = routeBuilders(auth)
   const api = defineGroup({
     path: '/api',

@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
-import { currentToken, jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { currentToken, jwtAuth, localKeys, routeTable } from 'hono-scoped-jwt'
 import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer } from 'hono-scoped-jwt/mint'
 import * as z from 'zod'
 
 export const makeApp = (privateJwk: string) => {
-  const auth = jwtAuth({ profile: taskInstanceProfile, privateJwk, algorithms: ['EdDSA'] })
+  const keys = localKeys([privateJwk]) // its public half verifies
+  const auth = jwtAuth({ profile: taskInstanceProfile, keys, algorithms: ['EdDSA'] })
   const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk })
 
   const taskInstances = defineGroup({

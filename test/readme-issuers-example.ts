@@ -1,20 +1,25 @@
 import { Hono } from 'hono'
 import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import { trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
 
 export const makeSeveralIssuersApi = () => {
   const auth = jwtAuth({
     algorithms: ['RS256', 'ES256'],
     profile: accessTokenProfile(),
-    issuers: {
-      // People, through the company's OpenID provider (discovery finds its keys).
-      staff: { openIdIssuer: 'https://login.example.com/', audience: 'https://api.example.com' },
+    issuers: trustedIssuers({
+      // People, through the company's OpenID provider (discovery finds its keys and its iss).
+      staff: {
+        keys: discoveredKeys('https://login.example.com/'),
+        audience: 'https://api.example.com',
+      },
       // Deploy robots, from the CI's own token service and its key set.
       robots: {
         issuer: 'https://ci.example.com',
-        jwksUrl: 'https://ci.example.com/keys',
+        keys: remoteKeys('https://ci.example.com/keys'),
         audience: 'urn:example:deploys',
       },
-    },
+    }),
   })
   const { defineGroup, defineRoute } = routeBuilders(auth)
   const api = defineGroup({

@@ -8,6 +8,7 @@ import {
   routeBuilders,
   routeTable,
 } from 'hono-scoped-jwt'
+import { discoveredKeys } from 'hono-scoped-jwt/remote'
 import * as z from 'zod'
 
 export type Bindings = { OIDC_ISSUER: string; API_AUDIENCE: string; APP_ORIGIN: string }
@@ -17,7 +18,7 @@ const profile = accessTokenProfile({ claims: z.object({ org: z.string() }) })
 /** The API for one set of bindings: discovery, key set and policy set up here, once. */
 export const createApi = (env: Bindings) => {
   const auth = jwtAuth({
-    openIdIssuer: env.OIDC_ISSUER, // the provider's own "issuer", trailing slash and all
+    keys: discoveredKeys(env.OIDC_ISSUER), // the provider's own "issuer", trailing slash and all
     audience: env.API_AUDIENCE,
     algorithms: ['RS256'],
     profile,

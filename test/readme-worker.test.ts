@@ -2,9 +2,10 @@
 // verbatim: tsc checks it, this runs it (the provider stubbed as `fetch` sees it).
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import readme from '../README.md?raw'
-import { toPublicJwk } from '../src/auth/keys/keys'
-import { accessTokenProfile, IssuerMismatchError } from '../src/index'
+import { toPublicJwk } from '../src/auth/keys/local-keys'
+import { accessTokenProfile } from '../src/index'
 import { createIssuer, generateSigningJwk } from '../src/mint'
+import { IssuerMismatchError } from '../src/remote'
 import worker, { type Bindings, createApi } from './readme-worker-example'
 import example from './readme-worker-example.ts?raw'
 
@@ -36,7 +37,7 @@ const provider = async (documentIssuer = issuer) => {
 
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
 
-describe('README example: a Worker on the access profile with openIdIssuer', () => {
+describe('README example: a Worker on the access profile with discoveredKeys', () => {
   afterEach(() => vi.unstubAllGlobals())
 
   it('is in the README word for word', () => {

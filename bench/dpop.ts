@@ -5,13 +5,8 @@
 import { Hono } from 'hono'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { defineRoute, type TaskInstanceProfile } from '../src/airflow'
-import {
-  type JwtAuthOptions,
-  jwtAuth,
-  MemoryReplayStore,
-  routeTable,
-  type VerifyOptions,
-} from '../src/index'
+import { dpop, MemoryReplayStore } from '../src/dpop'
+import { type JwtAuthOptions, jwtAuth, routeTable, type VerifyOptions } from '../src/index'
 
 /** What the DPoP scenario shares with the others: route, handler, verifier options, minting. */
 export interface DpopBench {
@@ -51,7 +46,7 @@ export const dpopScenario = async (bench: DpopBench) => {
   }
   const options: JwtAuthOptions<TaskInstanceProfile> = {
     ...bench.options(),
-    dpop: { algorithms: [proofAlg], maxAge: 86_400, replayStore },
+    dpop: dpop({ algorithms: [proofAlg], maxAge: 86_400, replayStore }),
   }
   const app = routeTable(
     defineRoute({

@@ -11,7 +11,14 @@ import { auth } from 'express-oauth2-jwt-bearer'
 import Fastify from 'fastify'
 import { type Env, Hono } from 'hono'
 import { type TaskInstanceProfile, taskInstanceProfile } from '../src/airflow'
-import { type Algorithm, jwtAuth, routeBuilders, routeTable } from '../src/index'
+import {
+  type Algorithm,
+  jwtAuth,
+  localKeys,
+  routeBuilders,
+  routeTable,
+  TokenCache,
+} from '../src/index'
 
 export interface HttpBenchConfig {
   alg: Algorithm
@@ -43,7 +50,7 @@ const { defineRoute } = routeBuilders<Env, TaskInstanceProfile>()
 const hono = (cache: boolean) => {
   const keys = config.secret
     ? { secret: config.secret }
-    : { publicKeys: [config.publicJwk as never] }
+    : { keys: localKeys([config.publicJwk as never]) }
   const app = new Hono()
   routeTable(
     defineRoute({
@@ -59,7 +66,7 @@ const hono = (cache: boolean) => {
         algorithms: [alg],
         audience,
         issuer,
-        cache,
+        cache: cache ? new TokenCache() : undefined,
       }),
     },
   ).mount(app)

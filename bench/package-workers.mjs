@@ -88,11 +88,19 @@ export const workerSources = (root) => {
       ),
     },
     {
-      slug: 'jwtauth-jwks',
-      name: '`jwtAuth` with `jwksUrl`',
+      slug: 'jwtauth-localkeys',
+      name: '`jwtAuth` with `localKeys` (Ed25519 JWK)',
       source: honoApp(
-        "import { Hono } from 'hono'\nimport { jwtAuth } from 'hono-scoped-jwt'\nlet auth",
-        "app.use('/*', (c, next) => (auth ??= jwtAuth({ jwksUrl: c.env.JWKS_URL, algorithms: ['RS256'], audience: 'api' }))(c, next))",
+        "import { Hono } from 'hono'\nimport { jwtAuth, localKeys } from 'hono-scoped-jwt'\nlet auth",
+        "app.use('/*', (c, next) => (auth ??= jwtAuth({ keys: localKeys([c.env.JWT_PUBLIC_JWK]), algorithms: ['EdDSA'], audience: 'api' }))(c, next))",
+      ),
+    },
+    {
+      slug: 'jwtauth-jwks',
+      name: '`jwtAuth` with `remoteKeys`',
+      source: honoApp(
+        "import { Hono } from 'hono'\nimport { jwtAuth } from 'hono-scoped-jwt'\nimport { remoteKeys } from 'hono-scoped-jwt/remote'\nlet auth",
+        "app.use('/*', (c, next) => (auth ??= jwtAuth({ keys: remoteKeys(c.env.JWKS_URL), algorithms: ['RS256'], audience: 'api' }))(c, next))",
       ),
     },
     {

@@ -16,7 +16,15 @@ import {
   taskInstanceProfile,
 } from '../src/airflow'
 import { checkToken, headerCache } from '../src/auth/token/gate'
-import { createVerifier, type JwtAuth, jwtAuth, routeTable, type VerifyOptions } from '../src/index'
+import {
+  createVerifier,
+  type JwtAuth,
+  jwtAuth,
+  localKeys,
+  routeTable,
+  TokenCache,
+  type VerifyOptions,
+} from '../src/index'
 import { createIssuer } from '../src/mint'
 import { dpopScenario } from './dpop'
 
@@ -79,7 +87,7 @@ export const keysFor = async (alg: BenchAlg) => {
   const verifyKey = (await importJWK(publicJwk, alg)) as CryptoKey
   return {
     verifyKey,
-    ours: { publicKeys: [publicJwk] },
+    ours: { keys: localKeys([publicJwk]) },
     // hono/jwt as its docs show it: the key as a JWK, imported again on every verification.
     honoDocs: publicJwk,
     publicJwk,
@@ -214,7 +222,7 @@ export const scenariosFor = async (alg: BenchAlg): Promise<Scenario[]> => {
       { auth },
     ).mount(a)
   const nested = app(nestedTable(jwtAuth(options())))
-  const cached = app(nestedTable(jwtAuth(options({ cache: true }))))
+  const cached = app(nestedTable(jwtAuth(options({ cache: new TokenCache() }))))
 
   const [h, p, s] = token.split('.') as [string, string, string]
   const signed = new TextEncoder().encode(`${h}.${p}`)

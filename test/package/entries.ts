@@ -5,9 +5,10 @@ import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
 // Checks of the installed tarball as a user meets it: each entry point imports on Node (the root,
-// minting, the client and the zod glue without zod installed; the Airflow profile and OpenAPI
-// once zod is there, as their peer), a minimal Worker bundles neither zod nor jose, and the
-// package's command prints keys that sign and verify.
+// remote keys, DPoP, several issuers, minting, the client and the zod glue without zod installed;
+// the Airflow profile and OpenAPI once zod is there, as their peer), a minimal Worker bundles
+// neither zod nor jose nor a verification feature it does not import, and the package's command
+// prints keys that sign and verify.
 
 type Result = { name: string; ok: boolean; detail?: string }
 const ok = (name: string, pass: boolean, detail = ''): Result => ({ name, ok: pass, detail })
@@ -27,7 +28,43 @@ const auth = jwtAuth({ secret: 'a shared secret of at least 32 bytes!', algorith
 const me = defineRoute({ method: 'get', path: '/me', scopes: ['me:read'], handler: (c) => c.json({}) })
 export default routeTable(defineGroup({ path: '/api', routes: [me] }), { auth }).mount(new Hono())
 `,
+  'every verification feature': `import { Hono } from 'hono'
+import { jwtAuth, localKeys, TokenCache } from 'hono-scoped-jwt'
+import { dpop } from 'hono-scoped-jwt/dpop'
+import { trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
+let auth
+const build = (env) => jwtAuth({
+  algorithms: ['EdDSA', 'RS256'],
+  audience: 'api',
+  dpop: dpop(),
+  issuers: trustedIssuers({
+    own: { keys: [localKeys([env.JWT_PRIVATE_JWK]), remoteKeys(env.JWKS_URL)], issuer: 'https://api.example', cache: new TokenCache() },
+    idp: { keys: discoveredKeys(env.OIDC_ISSUER) },
+  }),
+})
+const app = new Hono()
+app.use('/api/*', (c, next) => (auth ??= build(c.env))(c, next))
+app.get('/api/me', (c) => c.json(c.var.token))
+export default app
+`,
 }
+
+// Features are values: a Worker bundles only the factories it imports. Each marker is text that
+// only that feature's code holds; the Worker using every feature shows that each survives
+// minification, so that its absence from the other bundles means the feature is not there.
+const featureMarkers: Record<string, string> = {
+  'remote key set': 'cooldownDuration',
+  'OpenID discovery': '/.well-known/openid-configuration',
+  DPoP: 'dpop+jwt',
+  'several issuers': 'needs "issuer"',
+  'token cache': 'already used by another verifier',
+  'local asymmetric keys': 'has another key under the kid',
+}
+const featuresIn = (code: string) =>
+  Object.entries(featureMarkers)
+    .filter(([, marker]) => code.includes(marker))
+    .map(([feature]) => feature)
 
 /** Bundles `source` in `app` (esbuild, minified, workerd conditions): gzip size and inputs. */
 export const bundle = async (app: string, source: string) => {
@@ -43,11 +80,13 @@ export const bundle = async (app: string, source: string) => {
     conditions: ['workerd', 'worker', 'browser'],
     logLevel: 'silent',
   })
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array()
+  const output = result.outputFiles[0]
+  const code = output?.contents ?? new Uint8Array()
   return {
     bytes: code.length,
     gzip: gzipSync(code, { level: 9 }).length,
     inputs: Object.keys(result.metafile.inputs),
+    text: output?.text ?? '',
   }
 }
 
@@ -97,11 +136,26 @@ export const entryChecks = async (
     results.push(ok(`${name} imports on Node`, typeof got === 'number' && got > 0, `${got}`))
   }
   for (const [what, source] of Object.entries(minimalWorkers)) {
-    const { gzip, inputs } = await bundle(app, source)
+    const { gzip, inputs, text } = await bundle(app, source)
     const heavy = inputs.filter((i) => /node_modules\/(zod|jose|@hono\/zod-validator)\//.test(i))
     console.log(`  minimal Worker, ${what}: ${gzip} B (esbuild --minify, gzip -9)`)
     results.push(
       ok(`a Worker with ${what} bundles neither zod nor jose`, !heavy.length, heavy.join()),
+    )
+    const features = featuresIn(text)
+    const all = what === 'every verification feature'
+    results.push(
+      all
+        ? ok(
+            `a Worker with ${what} bundles each of them`,
+            features.length === Object.keys(featureMarkers).length,
+            `found: ${features.join(', ')}`,
+          )
+        : ok(
+            `a Worker with ${what} bundles no feature it does not import`,
+            !features.length,
+            features.join(', '),
+          ),
     )
   }
   return results

@@ -177,9 +177,17 @@ try {
       ),
       ok(
         'exports every entry point with types',
-        ['.', './mint', './airflow', './openapi', './zod', './client'].every(
-          (k) => exportsField[k]?.types && exportsField[k]?.default,
-        ),
+        [
+          '.',
+          './mint',
+          './airflow',
+          './openapi',
+          './zod',
+          './remote',
+          './dpop',
+          './issuers',
+          './client',
+        ].every((k) => exportsField[k]?.types && exportsField[k]?.default),
         JSON.stringify(exportsField),
       ),
       ok(

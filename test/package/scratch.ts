@@ -4,7 +4,7 @@
 
 /** Runs in Node, Bun, Deno and workerd; requests go to `app.request`, no server needed. */
 export const checkModule = `import { Hono } from 'hono'
-import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { jwtAuth, localKeys, routeTable } from 'hono-scoped-jwt'
 import { defineGroup, defineRoute, taskInstanceProfile as profile } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { createTaskClient } from 'hono-scoped-jwt/client'
@@ -16,7 +16,7 @@ export const check = async () => {
   const results = []
   const expect = (name, ok, detail) => results.push({ name, ok: Boolean(ok), detail: ok ? '' : String(detail) })
   const privateJwk = JSON.stringify(await generateSigningJwk())
-  const auth = jwtAuth({ privateJwk, algorithms: ['EdDSA'], profile })
+  const auth = jwtAuth({ keys: localKeys([privateJwk]), algorithms: ['EdDSA'], profile })
   const issuer = createIssuer({ privateJwk, profile })
   const table = routeTable(
     defineGroup({
@@ -98,6 +98,9 @@ import { defineGroup, defineRoute, jwtAuth, routeTable } from 'hono-scoped-jwt'
 import { createIssuer } from 'hono-scoped-jwt/mint'
 import { type TokenType } from 'hono-scoped-jwt/airflow'
 import { createTaskClient, type TaskClientOptions } from 'hono-scoped-jwt/client'
+import { dpop, type Dpop } from 'hono-scoped-jwt/dpop'
+import { trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
 
 const types: TokenType[] = ['execution', 'workload']
 const options: TaskClientOptions = { token: 'x' }
@@ -106,7 +109,16 @@ const auth = jwtAuth({ secret: 'x'.repeat(64), algorithms: ['HS512'], audience: 
 const route = defineRoute({ method: 'get', path: '/x', handler: (c) => c.json({ ok: true }) })
 const app = routeTable(defineGroup({ path: '/api', routes: [route] }), { auth, issuer }).mount(new Hono())
 const client = createTaskClient<typeof app>('http://localhost', options)
-export const used = [types, client.token] as const
+const mode: Dpop['mode'] = dpop({ mode: 'required' }).mode
+const several = jwtAuth({
+  algorithms: ['RS256'],
+  audience: 'api',
+  issuers: trustedIssuers({
+    corp: { keys: discoveredKeys('https://corp.example/') },
+    ci: { keys: remoteKeys('https://ci.example/jwks'), issuer: 'https://ci.example' },
+  }),
+})
+export const used = [types, client.token, mode, several] as const
 `
 
 export const tsconfig = JSON.stringify(

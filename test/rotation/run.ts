@@ -1,6 +1,6 @@
 // Key rotation with no failed request (issue 14): the README's rotation steps, run as written while
 // task runners' requests flow, on Node and in workerd. A first service (the Execution API Worker)
-// mints and rotates; a second one verifies its tokens through `jwksUrl`. `wrangler secret put` is a
+// mints and rotates; a second one verifies its tokens through `remoteKeys`. `wrangler secret put` is a
 // local stand-in that deploys the first service with the changed binding and returns once the new
 // version serves (Node: the app is swapped between requests; workerd: wrangler's test harness
 // reloads the Worker, holding requests meanwhile). Bounded: loopback only, a few seconds per runtime.
@@ -396,7 +396,7 @@ const rotationUnderLoad = async (
   const check = (name: string, ok: boolean, detail?: string) => checks.push({ name, ok, detail })
   try {
     const before = await fetch(`${b.url}/whoami`, bearer(longLived))
-    check('a token of the first key verifies through jwksUrl', before.status === 200)
+    check('a token of the first key verifies through remoteKeys', before.status === 200)
 
     load = startLoad(a.url, b.url, mint)
     const started = Date.now()
@@ -437,7 +437,7 @@ const rotationUnderLoad = async (
       async () => (await fetch(`${b.url}/whoami`, bearer(longLived))).status === 401,
       verifier.maxAgeMs + verifier.cooldownMs + 3000,
     )
-    check('the retired key: 401 through jwksUrl once the cache is refreshed', refused)
+    check('the retired key: 401 through remoteKeys once the cache is refreshed', refused)
   } catch (error) {
     check('README rotation ran', false, (error as Error).message)
   } finally {

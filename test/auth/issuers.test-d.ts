@@ -1,5 +1,7 @@
 // Several issuers, typed: c.var.issuer is the union of the configured names, iss: scopes name them.
 import { Hono } from 'hono'
+import { trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
 import { describe, expectTypeOf, test } from 'vitest'
 import {
   accessTokenProfile,
@@ -13,12 +15,19 @@ const profile = accessTokenProfile()
 const auth = jwtAuth({
   algorithms: ['RS256'],
   profile,
-  issuers: {
-    corp: { openIdIssuer: 'https://corp.example/', audience: 'api' },
-    partners: { issuer: 'https://partners.example/', jwksUrl: 'https://partners.example/jwks' },
-  },
+  issuers: trustedIssuers({
+    corp: { keys: discoveredKeys('https://corp.example/'), audience: 'api' },
+    partners: {
+      issuer: 'https://partners.example/',
+      keys: remoteKeys('https://partners.example/jwks'),
+    },
+  }),
 })
-const single = jwtAuth({ algorithms: ['RS256'], profile, openIdIssuer: 'https://corp.example/' })
+const single = jwtAuth({
+  algorithms: ['RS256'],
+  profile,
+  keys: discoveredKeys('https://corp.example/'),
+})
 
 describe('several issuers', () => {
   test('c.var.issuer and currentIssuer are the configured names', () => {

@@ -1,6 +1,7 @@
 // Several issuers, typed: c.var.issuer is the union of the configured names, iss: scopes name them.
 import { Hono } from 'hono'
-import { trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { dpop } from 'hono-scoped-jwt/dpop'
+import { type TrustedIssuers, trustedIssuers } from 'hono-scoped-jwt/issuers'
 import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
 import { describe, expectTypeOf, test } from 'vitest'
 import {
@@ -47,6 +48,21 @@ describe('several issuers', () => {
         return c.text(c.var.issuer)
       },
     })
+  })
+
+  test('trustedIssuers keeps the names, beside other features', () => {
+    const issuers = trustedIssuers({
+      corp: { issuer: 'https://corp.example/', secret: 'x'.repeat(64) },
+      partners: { keys: discoveredKeys('https://partners.example/') },
+    })
+    expectTypeOf(issuers).toEqualTypeOf<TrustedIssuers<'corp' | 'partners'>>()
+    const withDpop = jwtAuth({ algorithms: ['HS512'], profile, issuers, dpop: dpop() })
+    new Hono().get('/', withDpop, (c) => {
+      expectTypeOf(c.var.issuer).toEqualTypeOf<'corp' | 'partners'>()
+      return c.text(c.var.issuer)
+    })
+    // @ts-expect-error misspelt issuer, with the issuers given as a variable
+    routeBuilders(withDpop).defineGroup({ path: '/g', scopes: ['iss:crop'], routes: [] })
   })
 
   test('an iss: scope naming no configured issuer is a compile error', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { Hono } from 'hono'
 import { decodeProtectedHeader, importJWK, SignJWT } from 'jose'
-import { lib } from './library.mjs'
+import { lib } from '../security/bundled-library.mjs'
 import { startProvider } from './provider.mjs'
 
 const resources = { a: 'https://api-a.example/', b: 'https://api-b.example/' }

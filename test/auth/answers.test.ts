@@ -1,9 +1,10 @@
 // Every row of contract §3, through a mounted table.
 
 import { Hono } from 'hono'
-import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { jwtAuth, localKeys, routeTable } from 'hono-scoped-jwt'
 import { defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer } from 'hono-scoped-jwt/mint'
+import { remoteKeys } from 'hono-scoped-jwt/remote'
 import { describe, expect, it } from 'vitest'
 import { audience, bearer, claims, makeKeys, now, tiId } from './helpers'
 
@@ -20,7 +21,7 @@ const appWith = (options: Partial<Parameters<typeof jwtAuth>[0]> = {}) =>
     auth: jwtAuth({
       profile: taskInstanceProfile,
       algorithms: ['EdDSA'],
-      publicKeys: [publicJwk],
+      keys: localKeys([publicJwk]),
       ...options,
     }),
   }).mount(new Hono())
@@ -169,8 +170,7 @@ describe('invalid tokens: 401 invalid_token, never echoing the token', () => {
 describe('keys unavailable', () => {
   it('a remote key set that cannot be reached: 503 with Retry-After, no challenge', async () => {
     const unreachable = appWith({
-      publicKeys: [],
-      jwksUrl: 'https://keys.invalid/jwks.json',
+      keys: remoteKeys('https://keys.invalid/jwks.json'),
       fetch: async () => {
         throw new TypeError('network down')
       },
@@ -190,7 +190,11 @@ describe('algorithms', () => {
       const k = await makeKeys(alg)
       const token = await k.issuer.mint({ sub: tiId })
       const verifying = routeTable(route, {
-        auth: jwtAuth({ profile: taskInstanceProfile, algorithms: [alg], privateJwk: k.jwk }),
+        auth: jwtAuth({
+          profile: taskInstanceProfile,
+          algorithms: [alg],
+          keys: localKeys([k.jwk]),
+        }),
       }).mount(new Hono())
       const res = await verifying.request('/x', bearer(token))
       expect(res.status).toBe(200)
@@ -215,7 +219,7 @@ describe('algorithms', () => {
 
   it('an allow-list is required at creation', () => {
     expect(() =>
-      jwtAuth({ profile: taskInstanceProfile, algorithms: [], publicKeys: [publicJwk] }),
+      jwtAuth({ profile: taskInstanceProfile, algorithms: [], keys: localKeys([publicJwk]) }),
     ).toThrow('"algorithms" is required')
     expect(() => jwtAuth({ profile: taskInstanceProfile, algorithms: ['EdDSA'] })).toThrow(
       /is required/,

@@ -3,9 +3,10 @@
 // request sent; an optional one offers both schemes when it refuses a bearer token. And the
 // server nonce a successful answer hands out when the proof's is no longer current (§8.2).
 import { Hono } from 'hono'
+import type { DpopOptions } from 'hono-scoped-jwt/dpop'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { type DpopOptions, routeBuilders, routeTable } from '../../src/index'
+import { routeBuilders, routeTable } from '../../src/index'
 import { dpopAuthFor, dpopClient, dpopHeaders } from './dpop-helpers'
 
 const origin = 'https://api.example'

@@ -1,7 +1,9 @@
 // DPoP clients and bound tokens for the tests: keys generated at test time; proofs signed by jose,
 // the oracle, never by the code under test.
+
+import { type DpopOptions, dpop } from 'hono-scoped-jwt/dpop'
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
-import { accessTokenProfile, type DpopOptions, jwtAuth } from '../../src/index'
+import { accessTokenProfile, jwtAuth, localKeys } from '../../src/index'
 
 const encoder = new TextEncoder()
 
@@ -67,12 +69,12 @@ export const dpopHeaders = (token: string, proof: string) => ({
 })
 
 /** An access-token auth taking DPoP: one ES256 key of `issuer`, audience `api`. */
-export const dpopAuthFor = (publicJwk: JWK, issuer: string, dpop: DpopOptions = {}) =>
+export const dpopAuthFor = (publicJwk: JWK, issuer: string, options: DpopOptions = {}) =>
   jwtAuth({
-    publicKeys: [publicJwk],
+    keys: localKeys([publicJwk]),
     algorithms: ['ES256'],
     issuer,
     audience: 'api',
     profile: accessTokenProfile(),
-    dpop,
+    dpop: dpop(options),
   })

@@ -3,10 +3,11 @@
 // taken with a proof of that key. Keys are generated here; proofs are signed by jose.
 import { Hono } from 'hono'
 import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
+import { dpop } from 'hono-scoped-jwt/dpop'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from '../../src/index'
+import { accessTokenProfile, jwtAuth, localKeys, routeBuilders, routeTable } from '../../src/index'
 import { dpopAuthFor, dpopClient, dpopHeaders } from './dpop-helpers'
 
 const origin = 'https://api.example'
@@ -56,11 +57,11 @@ describe('exchange of a DPoP-bound workload token (task instance profile)', () =
   const profile = taskInstanceProfile
   const issuer = createIssuer({ privateJwk: jwk, issuer: iss, profile })
   const auth = jwtAuth({
-    publicKeys: [publicJwk],
+    keys: localKeys([publicJwk]),
     algorithms: ['ES256'],
     issuer: iss,
     profile,
-    dpop: {},
+    dpop: dpop(),
   })
   const { defineRoute } = routeBuilders(auth)
   const run = defineRoute({

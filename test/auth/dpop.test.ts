@@ -2,17 +2,10 @@
 // valid, fresh, matching proof; every refusal, its status and its challenge; the modes per table,
 // per route and per middleware. Proofs and tokens are signed by jose with keys made here.
 import { type Env, Hono } from 'hono'
+import { type DpopOptions, dpop, hmacNonces, MemoryReplayStore } from 'hono-scoped-jwt/dpop'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it, vi } from 'vitest'
-import {
-  accessTokenProfile,
-  type DpopOptions,
-  hmacNonces,
-  jwtAuth,
-  MemoryReplayStore,
-  routeBuilders,
-  routeTable,
-} from '../../src/index'
+import { accessTokenProfile, jwtAuth, localKeys, routeBuilders, routeTable } from '../../src/index'
 import { athOf, type DpopClient, dpopClient, dpopHeaders } from './dpop-helpers'
 
 const origin = 'https://api.example'
@@ -46,19 +39,26 @@ const ok = (c: { json: (v: unknown) => Response; var: { token: { sub: string } }
   c.json({ sub: c.var.token.sub })
 const { defineGroup, defineRoute } = routeBuilders<Env, typeof profile>()
 
-/** The auth middleware of these tests: the issuer's key, issuer and audience, and `dpop`. */
-const dpopAuth = (dpop?: DpopOptions) =>
-  jwtAuth({ publicKeys: [publicJwk], algorithms: ['ES256'], issuer, audience, profile, dpop })
+/** The auth middleware of these tests: the issuer's key, issuer and audience, and `dpop(options)`. */
+const dpopAuth = (options?: DpopOptions) =>
+  jwtAuth({
+    keys: localKeys([publicJwk]),
+    algorithms: ['ES256'],
+    issuer,
+    audience,
+    profile,
+    dpop: options && dpop(options),
+  })
 
 /** A table: `/api/any` (the auth's mode), `/api/strict` (required), `/api/legacy` (off). */
-const tableApp = (dpop?: DpopOptions) => {
-  const auth = dpopAuth(dpop)
+const tableApp = (options?: DpopOptions) => {
+  const auth = dpopAuth(options)
   const routes = defineGroup({
     path: '/api',
     routes: [
       defineRoute({ method: 'get', path: '/any', handler: ok }),
       // Without the dpop option, `dpop:required` is a build error (tested below).
-      ...(dpop
+      ...(options
         ? [defineRoute({ method: 'post', path: '/strict', scopes: ['dpop:required'], handler: ok })]
         : []),
       defineRoute({ method: 'get', path: '/legacy', scopes: ['dpop:off'], handler: ok }),
@@ -454,7 +454,7 @@ describe('modes', () => {
 
   it('a dpop: scope without the dpop option, or an unknown mode, fails when the table is built', () => {
     const plain = jwtAuth({
-      publicKeys: [publicJwk],
+      keys: localKeys([publicJwk]),
       algorithms: ['ES256'],
       audience: false,
       profile,
@@ -540,14 +540,14 @@ describe('options', () => {
 
   it('headerName and leeway of the middleware apply to DPoP requests too', async () => {
     const auth = jwtAuth({
-      publicKeys: [publicJwk],
+      keys: localKeys([publicJwk]),
       algorithms: ['ES256'],
       issuer,
       audience,
       profile,
       headerName: 'x-auth',
       leeway: 0,
-      dpop: {},
+      dpop: dpop(),
     })
     const custom = new Hono().use('/api/*', auth).get('/api/any', (c) => c.text('ok'))
     const access = await token(es256.jkt)
@@ -670,7 +670,7 @@ describe('options', () => {
     [{ mode: 'off' }, /"dpop.mode"/],
     [{ origin: 'https://api.example/base' }, /"dpop.origin"/],
     [{ maxAge: 0 }, /"dpop.maxAge"/],
-  ])('bad options throw when the middleware is created: %o', (dpop, message) => {
-    expect(() => dpopAuth(dpop as DpopOptions)).toThrow(message)
+  ])('bad options throw when dpop() is called: %o', (options, message) => {
+    expect(() => dpop(options as DpopOptions)).toThrow(message)
   })
 })

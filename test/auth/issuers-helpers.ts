@@ -1,5 +1,6 @@
 // Two issuers on local keys for the several-issuers tests: keys generated at test time.
-import { accessTokenProfile, jwtAuth, type TrustedIssuerOptions } from '../../src/index'
+import { type TrustedIssuerOptions, trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { accessTokenProfile, jwtAuth, localKeys, TokenCache } from '../../src/index'
 import { ed25519Signer, now, type Signer } from '../security/helpers'
 
 export const profile = accessTokenProfile()
@@ -18,7 +19,10 @@ export const payload = (
   ...extra,
 })
 
-/** Two issuers on local keys; each key lookup is counted, per issuer. */
+// One cache holds one verifier's tokens: with several issuers, each has its own.
+const cacheOf = (cache?: boolean) => (cache ? { cache: new TokenCache() } : {})
+
+/** Two issuers on local keys; each key lookup is counted, per issuer; `cache`: each its own. */
 export const setup = async (extra: { corp?: TrustedIssuerOptions; cache?: boolean } = {}) => {
   const corp = await ed25519Signer('corp-key')
   const partners = await ed25519Signer('partners-key')
@@ -33,11 +37,21 @@ export const setup = async (extra: { corp?: TrustedIssuerOptions; cache?: boolea
   const auth = jwtAuth({
     algorithms: ['EdDSA'],
     profile,
-    cache: extra.cache,
-    issuers: {
-      corp: { issuer: corpIss, audience: 'corp-api', getKey: counted('corp', corp), ...extra.corp },
-      partners: { issuer: partnersIss, audience: 'partner-api', publicKeys: [partners.jwk] },
-    },
+    issuers: trustedIssuers({
+      corp: {
+        issuer: corpIss,
+        audience: 'corp-api',
+        getKey: counted('corp', corp),
+        ...cacheOf(extra.cache),
+        ...extra.corp,
+      },
+      partners: {
+        issuer: partnersIss,
+        audience: 'partner-api',
+        keys: localKeys([partners.jwk]),
+        ...cacheOf(extra.cache),
+      },
+    }),
   })
   return { corp, partners, lookups, auth }
 }

@@ -2,10 +2,11 @@
 // `iss` of one configured issuer (else its tokens never verify: an error when the table is built),
 // and only that issuer's tokens are re-issued; another issuer's token is never re-minted as its own.
 import { Hono } from 'hono'
+import { trustedIssuers } from 'hono-scoped-jwt/issuers'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { decodeJwt } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { jwtAuth, routeBuilders, routeTable } from '../../src/index'
+import { jwtAuth, localKeys, routeBuilders, routeTable } from '../../src/index'
 import { ed25519Signer } from '../security/helpers'
 import { bearer, corpIss, partnersIss, payload, profile } from './issuers-helpers'
 
@@ -15,10 +16,10 @@ const partners = await ed25519Signer('partners-key')
 const auth = jwtAuth({
   algorithms: ['EdDSA'],
   profile,
-  issuers: {
-    corp: { issuer: corpIss, audience: 'corp-api', publicKeys: [corpPublic] },
-    partners: { issuer: partnersIss, audience: 'partner-api', publicKeys: [partners.jwk] },
-  },
+  issuers: trustedIssuers({
+    corp: { issuer: corpIss, audience: 'corp-api', keys: localKeys([corpPublic]) },
+    partners: { issuer: partnersIss, audience: 'partner-api', keys: localKeys([partners.jwk]) },
+  }),
 })
 const { defineGroup, defineRoute } = routeBuilders(auth)
 const routes = defineGroup({

@@ -1,8 +1,10 @@
 // Several issuers in the route table (iss:<name> scopes), their configuration errors, and one
 // issuer as before, through app.request() in workerd.
 import { Hono } from 'hono'
+import { trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { jwtAuth, routeBuilders, routeTable, TokenCache } from '../../src/index'
+import { jwtAuth, localKeys, routeBuilders, routeTable, TokenCache } from '../../src/index'
 import { ed25519Signer } from '../security/helpers'
 import { bearer, challenge, corpIss, partnersIss, payload, profile, setup } from './issuers-helpers'
 
@@ -84,41 +86,56 @@ describe('several issuers in the route table', () => {
   })
 })
 
+const key = (await ed25519Signer('a-key')).jwk
+
 describe('several issuers: configuration errors throw when the middleware is created', () => {
-  const key = { kty: 'OKP', crv: 'Ed25519', x: 'x'.repeat(43) }
   const make = (options: Record<string, unknown>) => () =>
     jwtAuth({ algorithms: ['EdDSA'], audience: 'api', profile, ...options } as never)
 
   it.each([
-    [{ issuers: {} }, '"issuers" must name at least one issuer'],
-    [{ issuers: { a: { publicKeys: [key] } } }, '"issuers.a" needs "issuer"'],
+    [{ issuers: trustedIssuers({}) }, '"issuers" must name at least one issuer'],
     [
-      { issuers: { a: { issuer: 'x', secret: 'y'.repeat(64) } } },
+      { issuers: trustedIssuers({ a: { keys: localKeys([key]) } }) },
+      '"issuers.a" needs "issuer" (its tokens\' iss) or discoveredKeys',
+    ],
+    [
+      { issuers: trustedIssuers({ a: { issuer: 'x', secret: 'y'.repeat(64) } }) },
       '"issuers.a": "secret" needs an HS algorithm',
     ],
     [
-      { jwksUrl: 'https://k.example/', issuers: { a: { issuer: 'x', jwksUrl: 'https://k/' } } },
-      '"issuers" and "jwksUrl" both given',
+      {
+        keys: remoteKeys('https://k.example/'),
+        issuers: trustedIssuers({ a: { issuer: 'x', keys: remoteKeys('https://k/') } }),
+      },
+      '"issuers" and "keys" both given',
     ],
     [
       {
-        issuers: {
-          a: { issuer: 'https://same/', jwksUrl: 'https://a.example/' },
-          b: { openIdIssuer: 'https://same/' },
-        },
+        issuers: trustedIssuers({
+          a: { issuer: 'https://same/', keys: remoteKeys('https://a.example/') },
+          b: { keys: discoveredKeys('https://same/') },
+        }),
       },
       '"issuers.b": another issuer has iss https://same/',
     ],
-    [{ issuers: { 'a b': { issuer: 'x', jwksUrl: 'https://a/' } } }, 'is not a name'],
+    [
+      { issuers: trustedIssuers({ 'a b': { issuer: 'x', keys: remoteKeys('https://a/') } }) },
+      'is not a name',
+    ],
     [
       {
         cache: new TokenCache(),
-        issuers: {
-          a: { issuer: 'https://a/', jwksUrl: 'https://a.example/' },
-          b: { issuer: 'https://b/', jwksUrl: 'https://b.example/' },
-        },
+        issuers: trustedIssuers({
+          a: { issuer: 'https://a/', keys: remoteKeys('https://a.example/') },
+          b: { issuer: 'https://b/', keys: remoteKeys('https://b.example/') },
+        }),
       },
-      '"cache": with several issuers, give `true` or options',
+      '"cache": with several issuers, give each issuer its own cache',
+    ],
+    // The issuers' plain record is createIssuersVerifier's; jwtAuth takes trustedIssuers' value.
+    [
+      { issuers: { a: { issuer: 'x', keys: remoteKeys('https://a/') } } },
+      '"issuers" takes trustedIssuers({ name: { … } }) (hono-scoped-jwt/issuers)',
     ],
   ])('%j', (options, message) => {
     expect(make(options)).toThrow(message)
@@ -134,7 +151,7 @@ describe('one issuer, as before', () => {
       algorithms: ['EdDSA'],
       audience: 'a',
       profile,
-      publicKeys: [signer.jwk],
+      keys: localKeys([signer.jwk]),
     })
     const { defineRoute } = routeBuilders(auth)
     const app = routeTable(

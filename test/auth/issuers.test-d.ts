@@ -1,5 +1,8 @@
 // Several issuers, typed: c.var.issuer is the union of the configured names, iss: scopes name them.
 import { Hono } from 'hono'
+import { dpop } from 'hono-scoped-jwt/dpop'
+import { type TrustedIssuers, trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
 import { describe, expectTypeOf, test } from 'vitest'
 import {
   accessTokenProfile,
@@ -13,12 +16,19 @@ const profile = accessTokenProfile()
 const auth = jwtAuth({
   algorithms: ['RS256'],
   profile,
-  issuers: {
-    corp: { openIdIssuer: 'https://corp.example/', audience: 'api' },
-    partners: { issuer: 'https://partners.example/', jwksUrl: 'https://partners.example/jwks' },
-  },
+  issuers: trustedIssuers({
+    corp: { keys: discoveredKeys('https://corp.example/'), audience: 'api' },
+    partners: {
+      issuer: 'https://partners.example/',
+      keys: remoteKeys('https://partners.example/jwks'),
+    },
+  }),
 })
-const single = jwtAuth({ algorithms: ['RS256'], profile, openIdIssuer: 'https://corp.example/' })
+const single = jwtAuth({
+  algorithms: ['RS256'],
+  profile,
+  keys: discoveredKeys('https://corp.example/'),
+})
 
 describe('several issuers', () => {
   test('c.var.issuer and currentIssuer are the configured names', () => {
@@ -38,6 +48,21 @@ describe('several issuers', () => {
         return c.text(c.var.issuer)
       },
     })
+  })
+
+  test('trustedIssuers keeps the names, beside other features', () => {
+    const issuers = trustedIssuers({
+      corp: { issuer: 'https://corp.example/', secret: 'x'.repeat(64) },
+      partners: { keys: discoveredKeys('https://partners.example/') },
+    })
+    expectTypeOf(issuers).toEqualTypeOf<TrustedIssuers<'corp' | 'partners'>>()
+    const withDpop = jwtAuth({ algorithms: ['HS512'], profile, issuers, dpop: dpop() })
+    new Hono().get('/', withDpop, (c) => {
+      expectTypeOf(c.var.issuer).toEqualTypeOf<'corp' | 'partners'>()
+      return c.text(c.var.issuer)
+    })
+    // @ts-expect-error misspelt issuer, with the issuers given as a variable
+    routeBuilders(withDpop).defineGroup({ path: '/g', scopes: ['iss:crop'], routes: [] })
   })
 
   test('an iss: scope naming no configured issuer is a compile error', () => {

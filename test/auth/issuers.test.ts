@@ -1,7 +1,10 @@
 // Several issuers in one jwtAuth, through app.request() in workerd: iss selects, never trusts.
 import { Hono } from 'hono'
+import { dpop } from 'hono-scoped-jwt/dpop'
+import { createIssuersVerifier, trustedIssuers } from 'hono-scoped-jwt/issuers'
+import { remoteKeys } from 'hono-scoped-jwt/remote'
 import { describe, expect, it, vi } from 'vitest'
-import { createIssuersVerifier, currentIssuer, currentToken, jwtAuth } from '../../src/index'
+import { currentIssuer, currentToken, jwtAuth, localKeys } from '../../src/index'
 import { ed25519Signer } from '../security/helpers'
 import { dpopClient, dpopHeaders } from './dpop-helpers'
 import { bearer, challenge, corpIss, partnersIss, payload, profile, setup } from './issuers-helpers'
@@ -42,7 +45,10 @@ describe('several issuers: iss selects among the configured ones', () => {
   it('makes no network request for an unknown iss, nor for another issuer', async () => {
     const fetchSpy = vi.fn(async () => new Response('{}', { status: 500 }))
     const { partners, auth } = await setup({
-      corp: { getKey: undefined, jwksUrl: 'https://corp.example/jwks', fetch: fetchSpy },
+      corp: {
+        getKey: undefined,
+        keys: remoteKeys('https://corp.example/jwks', { fetch: fetchSpy }),
+      },
     })
     expect(fetchSpy).not.toHaveBeenCalled() // nothing fetched when the middleware is created
     const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
@@ -76,10 +82,14 @@ describe('several issuers: iss selects among the configured ones', () => {
       algorithms: ['EdDSA'],
       audience: 'x',
       profile,
-      issuers: {
-        corp: { issuer: corpIss, publicKeys: [corp.jwk] },
-        partners: { issuer: partnersIss, algorithms: ['ES256'], jwksUrl: 'https://p.example/' },
-      },
+      issuers: trustedIssuers({
+        corp: { issuer: corpIss, keys: localKeys([corp.jwk]) },
+        partners: {
+          issuer: partnersIss,
+          algorithms: ['ES256'],
+          keys: remoteKeys('https://p.example/'),
+        },
+      }),
     })
     const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
     expect((await app.request('/me', bearer(await corp.token(payload(corpIss, 'x'))))).status).toBe(
@@ -122,7 +132,7 @@ describe('several issuers: iss selects among the configured ones', () => {
   it("one issuer's outage is a 503 for its own tokens only", async () => {
     const down = vi.fn(async () => new Response('down', { status: 503 }))
     const { corp, partners, auth } = await setup({
-      corp: { getKey: undefined, jwksUrl: 'https://corp.example/jwks', fetch: down },
+      corp: { getKey: undefined, keys: remoteKeys('https://corp.example/jwks', { fetch: down }) },
     })
     const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
     const res = await app.request('/me', bearer(await corp.token(payload(corpIss, 'corp-api'))))
@@ -143,11 +153,11 @@ describe('several issuers with DPoP', () => {
     const auth = jwtAuth({
       algorithms: ['EdDSA'],
       profile,
-      dpop: { mode: 'optional' },
-      issuers: {
-        corp: { issuer: corpIss, audience: 'corp-api', publicKeys: [corp.jwk] },
-        partners: { issuer: partnersIss, audience: 'partner-api', publicKeys: [partners.jwk] },
-      },
+      dpop: dpop({ mode: 'optional' }),
+      issuers: trustedIssuers({
+        corp: { issuer: corpIss, audience: 'corp-api', keys: localKeys([corp.jwk]) },
+        partners: { issuer: partnersIss, audience: 'partner-api', keys: localKeys([partners.jwk]) },
+      }),
     })
     const app = new Hono().get('/me', auth, (c) => c.text(c.var.issuer))
     const client = await dpopClient()
@@ -169,7 +179,7 @@ describe('createIssuersVerifier without a profile', () => {
     const corp = await ed25519Signer('corp-key')
     const verify = createIssuersVerifier({
       algorithms: ['EdDSA'],
-      issuers: { corp: { issuer: corpIss, audience: 'corp-api', publicKeys: [corp.jwk] } },
+      issuers: { corp: { issuer: corpIss, audience: 'corp-api', keys: localKeys([corp.jwk]) } },
     })
     // 'alice' is no UUID: the task-instance profile would refuse it.
     const claims = await verify(await corp.token(payload(corpIss, 'corp-api')))

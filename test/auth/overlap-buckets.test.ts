@@ -1,4 +1,4 @@
-import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { jwtAuth, localKeys, routeTable } from 'hono-scoped-jwt'
 import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { describe, expect, it } from 'vitest'
@@ -11,7 +11,7 @@ const ok = (c: { json: (v: unknown) => Response }) => c.json({ ok: true })
 const auth = jwtAuth({
   profile: taskInstanceProfile,
   algorithms: ['EdDSA'],
-  privateJwk: await generateSigningJwk(),
+  keys: localKeys([await generateSigningJwk()]),
 })
 const under = (...routes: ReturnType<typeof defineRoute>[]) =>
   routeTable(defineGroup({ path: '/api', routes }), { auth })

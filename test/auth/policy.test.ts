@@ -1,4 +1,4 @@
-import { jwtAuth, routeTable } from 'hono-scoped-jwt'
+import { jwtAuth, localKeys, routeTable } from 'hono-scoped-jwt'
 import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
 import {
@@ -149,7 +149,7 @@ describe('custom scopes', () => {
       auth: jwtAuth({
         profile: taskInstanceProfile,
         algorithms: ['EdDSA'],
-        publicKeys: [{ ...keys.jwk, d: undefined }],
+        keys: localKeys([{ ...keys.jwk, d: undefined }]),
       }),
       checkers: { 'team:admin': (_c, token) => admins.has(token.sub) },
     }).mount(new (await import('hono')).Hono())

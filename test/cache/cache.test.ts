@@ -62,7 +62,7 @@ const verifierWith = (options: Partial<VerifyOptions> = {}) => {
     profile: taskInstanceProfile,
     algorithms: ['EdDSA'],
     getKey: keys.getKey,
-    cache: true,
+    cache: new TokenCache(),
     ...options,
   })
   return { verify, ...keys }
@@ -169,7 +169,7 @@ describe('createVerifier({ profile: taskInstanceProfile, cache })', () => {
 
   it('answers expired once the token expires, although it was cached', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    const { verify, state } = verifierWith({ cache: { maxAge: 600 }, leeway: 10 })
+    const { verify, state } = verifierWith({ cache: new TokenCache({ maxAge: 600 }), leeway: 10 })
     const token = await first.sign({}, 20)
     await verify(token)
     vi.setSystemTime(Date.now() + 29_000)
@@ -182,7 +182,7 @@ describe('createVerifier({ profile: taskInstanceProfile, cache })', () => {
 
   it('verifies again after maxAge', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    const { verify, state } = verifierWith({ cache: { maxAge: 5 } })
+    const { verify, state } = verifierWith({ cache: new TokenCache({ maxAge: 5 }) })
     const token = await first.sign()
     await verify(token)
     vi.setSystemTime(Date.now() + 5_000)
@@ -211,6 +211,14 @@ describe('createVerifier({ profile: taskInstanceProfile, cache })', () => {
     expect(state.lookups).toBe(2)
     expect(() => verifierWith({ cache })).toThrow('"cache" is already used')
   })
+
+  it('takes a TokenCache only: `true` or plain options are refused when the verifier is created', () => {
+    for (const cache of [true, { maxAge: 5 }, {}]) {
+      expect(() => verifierWith({ cache } as never)).toThrow(
+        '"cache" must be a TokenCache (new TokenCache())',
+      )
+    }
+  })
 })
 
 describe('jwtAuth({ profile: taskInstanceProfile, cache }) in an app', () => {
@@ -221,7 +229,7 @@ describe('jwtAuth({ profile: taskInstanceProfile, cache }) in an app', () => {
       profile: taskInstanceProfile,
       algorithms: ['EdDSA'],
       getKey,
-      cache: { maxEntries: 10 },
+      cache: new TokenCache({ maxEntries: 10 }),
     })
     const app = routeTable(route, { auth }).mount(new Hono())
     const token = await first.sign()

@@ -1,5 +1,5 @@
 import { SELF } from 'cloudflare:test'
-import { createVerifier } from 'hono-scoped-jwt'
+import { createVerifier, localKeys } from 'hono-scoped-jwt'
 import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import {
   decodeJwt,
@@ -119,7 +119,7 @@ describe('tokens minted the way Airflow mints them', () => {
     const jwk: JWK = { kty, n, e, kid: 'k' }
     const verify = createVerifier({
       profile: taskInstanceProfile,
-      publicKeys: [jwk],
+      keys: localKeys([jwk]),
       algorithms: ['RS512', 'EdDSA'],
     })
     const sub = crypto.randomUUID()
@@ -129,12 +129,16 @@ describe('tokens minted the way Airflow mints them', () => {
     expect(() =>
       createVerifier({
         profile: taskInstanceProfile,
-        publicKeys: [jwk],
+        keys: localKeys([jwk]),
         algorithms: ['RS256', 'RS512'],
       }),
     ).toThrow(/fits several allowed algorithms \(RS256, RS512\)/)
     expect(() =>
-      createVerifier({ profile: taskInstanceProfile, publicKeys: [jwk], algorithms: ['EdDSA'] }),
+      createVerifier({
+        profile: taskInstanceProfile,
+        keys: localKeys([jwk]),
+        algorithms: ['EdDSA'],
+      }),
     ).toThrow(/fits no allowed algorithm/)
   })
 })

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { jwtAuth, publishedKeys } from 'hono-scoped-jwt'
 import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
+import { remoteKeys } from 'hono-scoped-jwt/remote'
 import type { JWK } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/execution-api/app'
@@ -156,16 +157,18 @@ describe('several keys, one signing (JWT_PUBLIC_JWKS)', () => {
   })
 })
 
-describe('a service verifying through jwksUrl', () => {
+describe('a service verifying through remoteKeys (a JWKS URL)', () => {
   it('picks up the next key with one fetch when it was published a cooldown ahead', async () => {
     // The Worker's successive deployments serve the key set; the verifier reaches the live one.
     let live = worker({ JWT_PRIVATE_JWK: JSON.stringify(current) })
     let fetches = 0
     const auth = jwtAuth({
       profile: taskInstanceProfile,
-      jwksUrl: 'https://issuer.test/execution/.well-known/jwks.json',
+      keys: remoteKeys('https://issuer.test/execution/.well-known/jwks.json', {
+        cooldownDuration: 100,
+        cacheMaxAge: 60_000,
+      }),
       algorithms: ['EdDSA', 'ES256'],
-      remoteKeySet: { cooldownDuration: 100, cacheMaxAge: 60_000 },
       fetch: (async () => {
         fetches++
         return live.get('/.well-known/jwks.json')

@@ -1,6 +1,6 @@
 // Several issuers against two real OpenID providers (oidc-provider, on loopback): each issues JWT
 // access tokens for its own resource through client_credentials, and jwtAuth finds both key sets
-// by discovery (`openIdIssuer`). Each provider's tokens pass with its own keys and audience only;
+// by discovery (`discoveredKeys`). Each provider's tokens pass with its own keys and audience only;
 // one provider stopped is a 503 for its tokens alone.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -20,15 +20,17 @@ before(async () => {
 after(() => Promise.all(Object.values(providers).map((p) => p.stop())))
 
 /** An app whose /me names the issuer that verified the token; `audiences` swaps them if asked. */
-const appFor = (audiences = resources, remoteKeySet = {}) => {
+const appFor = (audiences = resources, timings = {}) => {
+  // Each issuer's key set takes its own fetch settings: here the same for both.
+  const keysOf = (provider) =>
+    lib.discoveredKeys(provider.issuer, { timeoutDuration: 1_000, ...timings })
   const auth = lib.jwtAuth({
     algorithms: ['ES256'],
     profile: lib.accessTokenProfile(),
-    remoteKeySet: { timeoutDuration: 1_000, ...remoteKeySet },
-    issuers: {
-      a: { openIdIssuer: providers.a.issuer, audience: audiences.a },
-      b: { openIdIssuer: providers.b.issuer, audience: audiences.b },
-    },
+    issuers: lib.trustedIssuers({
+      a: { keys: keysOf(providers.a), audience: audiences.a },
+      b: { keys: keysOf(providers.b), audience: audiences.b },
+    }),
   })
   return new Hono().get('/me', auth, (c) =>
     c.json({ issuer: c.var.issuer, sub: lib.currentToken(c).sub }),

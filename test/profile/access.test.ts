@@ -2,7 +2,14 @@
 // with a relaxed child, ownership by a path parameter, anyOf, checkers, cookies and other headers.
 
 import { Hono } from 'hono'
-import { accessTokenProfile, anyOf, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import {
+  accessTokenProfile,
+  anyOf,
+  jwtAuth,
+  localKeys,
+  routeBuilders,
+  routeTable,
+} from 'hono-scoped-jwt'
 import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { importJWK, SignJWT } from 'jose'
@@ -39,7 +46,13 @@ const profile = accessTokenProfile({
 })
 
 const makeApp = (options: { cookie?: string; headerName?: string } = {}) => {
-  const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile, ...options })
+  const auth = jwtAuth({
+    keys: localKeys([jwk]),
+    algorithms: ['EdDSA'],
+    audience,
+    profile,
+    ...options,
+  })
   const { defineGroup, defineRoute } = routeBuilders(auth)
   const ok = defineRoute({
     method: 'get',
@@ -192,7 +205,7 @@ describe('ownership', () => {
   })
 
   it('a self: scope whose parameter the path lacks fails when the table is built', () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
+    const auth = jwtAuth({ keys: localKeys([jwk]), algorithms: ['EdDSA'], audience, profile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({
       method: 'get',
@@ -230,7 +243,7 @@ describe('anyOf and checkers', () => {
   })
 
   it('checkers are looked up as own properties, or in a Map', async () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
+    const auth = jwtAuth({ keys: localKeys([jwk]), algorithms: ['EdDSA'], audience, profile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({
       method: 'get',
@@ -264,7 +277,11 @@ describe('scope matching', () => {
   })
 
   it('under the task profile, a scope named like an Object.prototype member needs its checker', () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile: taskInstanceProfile })
+    const auth = jwtAuth({
+      keys: localKeys([jwk]),
+      algorithms: ['EdDSA'],
+      profile: taskInstanceProfile,
+    })
     const { defineRoute } = routeBuilders(auth)
     for (const scope of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       const route = defineRoute({
@@ -348,7 +365,7 @@ describe('claims the access profile refuses', () => {
 
   it('aud is not checked with audience: false; iat and nbf are when present', async () => {
     const auth = jwtAuth({
-      privateJwk: jwk,
+      keys: localKeys([jwk]),
       algorithms: ['EdDSA'],
       audience: false,
       profile: accessTokenProfile(),
@@ -393,7 +410,7 @@ describe('minting access tokens', () => {
 describe('refresh under the access profile', () => {
   it('a token near expiry gets a new one with the same subject and scopes', async () => {
     const issuer = createIssuer({ privateJwk: jwk, profile, audience, expirationTime: 300 })
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
+    const auth = jwtAuth({ keys: localKeys([jwk]), algorithms: ['EdDSA'], audience, profile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({
       method: 'get',
@@ -421,7 +438,7 @@ describe('refresh under the access profile', () => {
   })
 
   it('an issuer of another profile than the auth is refused when the table is built', () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
+    const auth = jwtAuth({ keys: localKeys([jwk]), algorithms: ['EdDSA'], audience, profile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({ method: 'get', path: '/x', handler: (c) => c.text('') })
     const issuer = createIssuer({ privateJwk: jwk, profile: taskInstanceProfile })

@@ -7,6 +7,7 @@ import {
   accessTokenProfile,
   defineGroup,
   jwtAuth,
+  localKeys,
   routeBuilders,
   routeTable,
 } from 'hono-scoped-jwt'
@@ -89,7 +90,7 @@ describe('tokens from other libraries', () => {
       },
     )
     const auth = jwtAuth({
-      publicKeys: [key.jwk],
+      keys: localKeys([key.jwk]),
       algorithms: ['RS256'],
       audience: 'https://api.example.com',
       issuer: 'https://tenant.auth0.com/',
@@ -117,7 +118,7 @@ describe('tokens from other libraries', () => {
       exp: now() + 60,
     })
     const auth = jwtAuth({
-      publicKeys: [key.jwk],
+      keys: localKeys([key.jwk]),
       algorithms: ['ES256'],
       audience: 'api://default',
       profile: accessTokenProfile(),
@@ -152,7 +153,7 @@ describe('Cloudflare Access-shaped tokens', () => {
       claims: z.object({ email: z.email(), type: z.literal('app') }),
     })
     const auth = jwtAuth({
-      publicKeys: [key.jwk],
+      keys: localKeys([key.jwk]),
       algorithms: ['RS256'],
       audience: tag,
       issuer: iss,
@@ -175,7 +176,7 @@ describe('Cloudflare Access-shaped tokens', () => {
     )
     const headers = { 'cf-access-jwt-assertion': token }
     const viaHeader = jwtAuth({
-      publicKeys: [key.jwk],
+      keys: localKeys([key.jwk]),
       algorithms: ['RS256'],
       audience: tag,
       profile,

@@ -1,7 +1,7 @@
 // The task instance profile through the generic pieces: self: scopes compare as UUIDs, a claims
 // schema added with withClaims checks and types extra claims, and the issuer honours it.
 import { Hono } from 'hono'
-import { jwtAuth, routeBuilders, routeTable, withClaims } from 'hono-scoped-jwt'
+import { jwtAuth, localKeys, routeBuilders, routeTable, withClaims } from 'hono-scoped-jwt'
 import { taskInstanceProfile, tiClaimsSchema } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -16,7 +16,11 @@ const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}`
 
 describe('self: under the task profile', () => {
   it('compares as UUIDs, as ti:self does, with its own refusal', async () => {
-    const auth = jwtAuth({ profile: taskInstanceProfile, privateJwk: jwk, algorithms: ['EdDSA'] })
+    const auth = jwtAuth({
+      profile: taskInstanceProfile,
+      keys: localKeys([jwk]),
+      algorithms: ['EdDSA'],
+    })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({
       method: 'get',
@@ -41,7 +45,7 @@ describe('withClaims', () => {
   const profile = withClaims(taskInstanceProfile, z.object({ team: z.string().min(1) }))
 
   it('checks the extra claims after the profile’s own, and types them', async () => {
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile })
+    const auth = jwtAuth({ keys: localKeys([jwk]), algorithms: ['EdDSA'], profile })
     const app = new Hono().get('/t', auth, (c) => c.json({ team: c.var.tiToken.team }))
     const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: jwk })
     const good = await issuer.mint({ sub: id, claims: { team: 'blue' } })

@@ -1,14 +1,16 @@
 // Named attacks, table-driven, through an app: each answers 400 or 401 with the contract's body,
 // never 2xx, never 5xx, and never echoes the token.
 import { describe, expect, it, vi } from 'vitest'
+import { localKeys } from '../../src/auth/keys/local-keys'
+import { remoteKeys } from '../../src/auth/keys/remote-sources'
 import { appWith, b64u, bearer, claims, ed25519Signer, hs256, now } from './helpers'
 
 const signer = await ed25519Signer()
 const attacker = await ed25519Signer(signer.jwk.kid)
-const app = appWith({ algorithms: ['EdDSA'], publicKeys: [signer.jwk] })
+const app = appWith({ algorithms: ['EdDSA'], keys: localKeys([signer.jwk]) })
 const roomy = appWith({
   algorithms: ['EdDSA'],
-  publicKeys: [signer.jwk],
+  keys: localKeys([signer.jwk]),
   maxTokenLength: 2_000_000,
 })
 
@@ -28,8 +30,8 @@ const rsaPublic = { kty: 'RSA', n: rsaJwk.n, e: rsaJwk.e, alg: 'RS256', kid: 'rs
 const spki = new Uint8Array((await crypto.subtle.exportKey('spki', rsa.publicKey)) as ArrayBuffer)
 const pem = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...spki))}\n-----END PUBLIC KEY-----\n`
 const rsaApps = [
-  appWith({ algorithms: ['RS256'], publicKeys: [rsaPublic] }),
-  appWith({ algorithms: ['RS256', 'HS256'], publicKeys: [rsaPublic] }),
+  appWith({ algorithms: ['RS256'], keys: localKeys([rsaPublic]) }),
+  appWith({ algorithms: ['RS256', 'HS256'], keys: localKeys([rsaPublic]) }),
 ]
 
 const enc = (value: unknown) => b64u(JSON.stringify(value))
@@ -218,7 +220,7 @@ describe('attack corpus', () => {
     }) as typeof fetch
     const remote = appWith({
       algorithms: ['EdDSA'],
-      jwksUrl: 'https://keys.test/jwks.json',
+      keys: remoteKeys('https://keys.test/jwks.json'),
       fetch: spy,
     })
     const jku = 'https://attacker.test/jwks.json'

@@ -1,11 +1,13 @@
-// The library as the loopback tests load it in Node: its root and Airflow entries (src/index.ts,
-// src/airflow.ts) bundled by esbuild for a neutral platform (the same source and Web APIs that
-// workerd runs), imported from memory.
+// The library as the loopback tests load it in Node: its entries (src/index.ts, airflow.ts,
+// remote.ts, dpop.ts, issuers.ts) bundled by esbuild for a neutral platform (the same source and
+// Web APIs that workerd runs), imported from memory.
 import { build } from 'esbuild'
 
 const { outputFiles } = await build({
   stdin: {
-    contents: "export * from './index.ts'\nexport * from './airflow.ts'\n",
+    contents: ['index', 'airflow', 'remote', 'dpop', 'issuers']
+      .map((entry) => `export * from './${entry}.ts'\n`)
+      .join(''),
     resolveDir: new URL('../../src', import.meta.url).pathname,
     loader: 'ts',
   },

@@ -6,6 +6,7 @@ import fc from 'fast-check'
 import { importJWK, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
+import { localKeys } from '../../src/auth/keys/local-keys'
 import { accessTokenProfile } from '../../src/auth/profile/access-token'
 import type { AnyProfile } from '../../src/auth/profile/profile'
 import { taskInstanceProfile } from '../../src/auth/profile/task-instance'
@@ -43,7 +44,7 @@ const setups = [
     alg: 'EdDSA' as const,
     sign: ed.signInput,
     key: (await importJWK(ed.jwk, 'EdDSA')) as CryptoKey,
-    options: { publicKeys: [ed.jwk] },
+    options: { keys: localKeys([ed.jwk]) },
   },
   {
     alg: 'HS256' as const,

@@ -1,6 +1,6 @@
 // OpenID discovery against a real HTTP server on loopback (Node, as loopback.node.mjs): the
 // discovery document is fetched once, its issuer must be the configured one, and its jwks_uri
-// becomes a remote key set with the jwksUrl rules.
+// becomes a remote key set with the remoteKeys rules.
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { after, test } from 'node:test'
@@ -67,9 +67,8 @@ const outcome = (promise) =>
 const verifierFor = (issuer, onEvent) =>
   lib.createVerifier({
     algorithms: ['EdDSA'],
-    openIdIssuer: issuer,
+    keys: lib.discoveredKeys(issuer, { ...timings, onEvent }),
     audience: 'https://api.example.com',
-    remoteKeySet: { ...timings, onEvent },
     profile: lib.accessTokenProfile(),
   })
 
@@ -108,7 +107,7 @@ test('a jwks_uri that is not https (nor loopback) is refused: 503', async () => 
 })
 
 test('an issuer URL that is not https (nor loopback) throws when the verifier is created', () => {
-  assert.throws(() => verifierFor('http://idp.example/'), /"openIdIssuer" must use https:/)
+  assert.throws(() => verifierFor('http://idp.example/'), /"discoveredKeys" must use https:/)
 })
 
 // Issue 19, item 9: what a new user meets first, an issuer that differs by a slash or a host name.

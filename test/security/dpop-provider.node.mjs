@@ -44,12 +44,12 @@ const tokenFor = async (dpopClient) =>
 
 const makeApp = (mode) => {
   const auth = lib.jwtAuth({
-    openIdIssuer: provider.issuer,
+    keys: lib.discoveredKeys(provider.issuer),
     audience: resource,
     algorithms: ['ES256'],
     profile: lib.accessTokenProfile(),
     // The default proof algorithms: ES256, EdDSA and Ed25519.
-    dpop: { mode },
+    dpop: lib.dpop({ mode }),
   })
   const reached = []
   const app = new Hono().use('/tasks', auth).get('/tasks', (c) => {

@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
+import { localKeys } from '../../src/auth/keys/local-keys'
 import { taskInstanceProfile } from '../../src/auth/profile/task-instance'
 import { createVerifier } from '../../src/auth/verify/verify'
 import { appWith, b64u, claims, ed25519Signer } from './helpers'
@@ -11,7 +12,7 @@ const signer = await ed25519Signer()
 const options = {
   profile: taskInstanceProfile,
   algorithms: ['EdDSA' as const, 'ES256' as const],
-  publicKeys: [signer.jwk],
+  keys: localKeys([signer.jwk]),
 }
 const verify = createVerifier(options)
 const app = appWith(options)

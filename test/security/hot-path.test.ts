@@ -2,6 +2,7 @@
 // algorithm whoever hands them over, and the gate's memory of header segments changes no answer.
 import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
+import { localKeys } from '../../src/auth/keys/local-keys'
 import { createJwsVerifier, createVerifier } from '../../src/auth/verify/verify'
 import { b64u, claims, ed25519Signer, expectRefused } from './helpers'
 
@@ -87,7 +88,7 @@ describe('header segments remembered by the gate', () => {
     const verify = createVerifier({
       profile: taskInstanceProfile,
       algorithms: ['EdDSA'],
-      publicKeys: [signer.jwk],
+      keys: localKeys([signer.jwk]),
     })
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 100; i++) {
@@ -104,7 +105,7 @@ describe('header segments remembered by the gate', () => {
     const verify = createVerifier({
       profile: taskInstanceProfile,
       algorithms: ['EdDSA'],
-      publicKeys: [signer.jwk],
+      keys: localKeys([signer.jwk]),
     })
     const token = await signer.token(claims(), { kid: 7 })
     for (let i = 0; i < 3; i++) await expectRefused(verify(token))
@@ -112,7 +113,7 @@ describe('header segments remembered by the gate', () => {
 
   it('headers with nested members verify every time, and come back as sent', async () => {
     const signer = await ed25519Signer('k1')
-    const verify = createJwsVerifier({ algorithms: ['EdDSA'], publicKeys: [signer.jwk] })
+    const verify = createJwsVerifier({ algorithms: ['EdDSA'], keys: localKeys([signer.jwk]) })
     const token = await signer.token(claims(), { x5c: ['abc'], ext: { a: 1 } })
     for (let i = 0; i < 3; i++) {
       const { protectedHeader } = await verify(token)

@@ -2,6 +2,8 @@
 // with an error naming the option; claims jose leaves loose are refused per request.
 import { type TaskInstanceProfile, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { describe, expect, it } from 'vitest'
+import { localKeys } from '../../src/auth/keys/local-keys'
+import { remoteKeys } from '../../src/auth/keys/remote-sources'
 import { createIssuer } from '../../src/auth/mint/issuer'
 import { jwtAuth } from '../../src/auth/verify/middleware'
 import { createVerifier, type VerifyOptions } from '../../src/auth/verify/verify'
@@ -28,8 +30,13 @@ const ec384 = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-3
 ])) as CryptoKeyPair
 const good = { ...(await jwkOf(rsa2048.publicKey)), alg: 'RS256', kid: 'good' }
 const secret64 = 'k'.repeat(64)
+const { d: _, ...withoutD } = await jwkOf(rsa2048.privateKey)
 
-const refusals: [string, Partial<VerifyOptions>, RegExp][] = [
+// An entry is the options, or a function building them when the key source's own factory is what
+// refuses (a URL is checked when `remoteKeys` is called): either way, configuring throws.
+type Given = Partial<VerifyOptions> | (() => Partial<VerifyOptions>)
+
+const refusals: [string, Given, RegExp][] = [
   ['no algorithms', { algorithms: [], secret: secret64 }, /"algorithms" is required/],
   ['alg none', { algorithms: ['none' as 'HS256'], secret: secret64 }, /unsupported algorithm/],
   ['HS256 secret of 31 bytes', { algorithms: ['HS256'], secret: 'k'.repeat(31) }, /at least 32/],
@@ -64,74 +71,82 @@ const refusals: [string, Partial<VerifyOptions>, RegExp][] = [
     /looks like a key/,
   ],
   [
-    'symmetric JWK in publicKeys',
-    { algorithms: ['HS256'], publicKeys: [{ kty: 'oct', k: 'a'.repeat(64), alg: 'HS256' }] },
+    'symmetric JWK in localKeys',
+    { algorithms: ['HS256'], keys: localKeys([{ kty: 'oct', k: 'a'.repeat(64), alg: 'HS256' }]) },
     /symmetric/,
   ],
   [
     'RSA of 1024 bits',
-    { algorithms: ['RS256'], publicKeys: [{ ...(await jwkOf(rsa1024.publicKey)), alg: 'RS256' }] },
+    {
+      algorithms: ['RS256'],
+      keys: localKeys([{ ...(await jwkOf(rsa1024.publicKey)), alg: 'RS256' }]),
+    },
     /1024 bits/,
   ],
   [
     'RSA with e = 3',
-    { algorithms: ['RS256'], publicKeys: [{ ...(await jwkOf(rsaE3.publicKey)), alg: 'RS256' }] },
+    {
+      algorithms: ['RS256'],
+      keys: localKeys([{ ...(await jwkOf(rsaE3.publicKey)), alg: 'RS256' }]),
+    },
     /65537/,
   ],
-  ['use "enc"', { algorithms: ['RS256'], publicKeys: [{ ...good, use: 'enc' }] }, /"use"/],
+  ['use "enc"', { algorithms: ['RS256'], keys: localKeys([{ ...good, use: 'enc' }]) }, /"use"/],
   [
     'key_ops without verify',
-    { algorithms: ['RS256'], publicKeys: [{ ...good, key_ops: ['encrypt'] }] },
+    { algorithms: ['RS256'], keys: localKeys([{ ...good, key_ops: ['encrypt'] }]) },
     /"key_ops"/,
   ],
   [
-    'private JWK in publicKeys',
-    { algorithms: ['RS256'], publicKeys: [{ ...(await jwkOf(rsa2048.privateKey)), alg: 'RS256' }] },
+    // A whole private JWK is the service's own key in localKeys (its public half verifies); private
+    // members on a key that is not one (no "d") are still refused.
+    'private members without "d" in localKeys',
+    { algorithms: ['RS256'], keys: localKeys([{ ...withoutD, alg: 'RS256' }]) },
     /private/,
   ],
   [
     'RSA key claiming ES256',
-    { algorithms: ['ES256'], publicKeys: [{ ...good, alg: 'ES256' }] },
+    { algorithms: ['ES256'], keys: localKeys([{ ...good, alg: 'ES256' }]) },
     /does not fit/,
   ],
   [
     'JWK with alg none',
-    { algorithms: ['RS256'], publicKeys: [{ ...good, alg: 'none' }] },
+    { algorithms: ['RS256'], keys: localKeys([{ ...good, alg: 'none' }]) },
     /unsupported "alg"/,
   ],
   [
     'JWK without alg that several allowed algorithms fit',
-    { algorithms: ['RS256', 'PS256'], publicKeys: [{ ...good, alg: undefined }] },
+    { algorithms: ['RS256', 'PS256'], keys: localKeys([{ ...good, alg: undefined }]) },
     /fits several allowed algorithms/,
   ],
   [
     'CryptoKey that is private',
-    { algorithms: ['RS256'], publicKeys: [{ key: rsa2048.privateKey, alg: 'RS256' }] },
+    { algorithms: ['RS256'], keys: localKeys([{ key: rsa2048.privateKey, alg: 'RS256' }]) },
     /not a public key/,
   ],
   [
     'CryptoKey of 1024 bits',
-    { algorithms: ['RS256'], publicKeys: [{ key: rsa1024.publicKey, alg: 'RS256' }] },
+    { algorithms: ['RS256'], keys: localKeys([{ key: rsa1024.publicKey, alg: 'RS256' }]) },
     /1024 bits/,
   ],
   [
     'CryptoKey for another alg',
-    { algorithms: ['PS256'], publicKeys: [{ key: rsa2048.publicKey, alg: 'PS256' }] },
+    { algorithms: ['PS256'], keys: localKeys([{ key: rsa2048.publicKey, alg: 'PS256' }]) },
     /not a PS256 key/,
   ],
   [
     'CryptoKey on another curve',
-    { algorithms: ['ES256'], publicKeys: [{ key: ec384.publicKey, alg: 'ES256' }] },
+    { algorithms: ['ES256'], keys: localKeys([{ key: ec384.publicKey, alg: 'ES256' }]) },
     /not a ES256 key/,
   ],
   [
     'CryptoKey for HMAC',
-    { algorithms: ['HS256'], publicKeys: [{ key: ec384.publicKey, alg: 'HS256' }] },
+    { algorithms: ['HS256'], keys: localKeys([{ key: ec384.publicKey, alg: 'HS256' }]) },
     /symmetric/,
   ],
   [
-    'jwksUrl over plain http',
-    { algorithms: ['RS256'], jwksUrl: 'http://keys.example.com/jwks.json' },
+    'remoteKeys over plain http',
+    () => ({ algorithms: ['RS256'], keys: remoteKeys('http://keys.example.com/jwks.json') }),
     /https/,
   ],
   [
@@ -142,10 +157,14 @@ const refusals: [string, Partial<VerifyOptions>, RegExp][] = [
 ]
 
 describe('refused when the middleware is created', () => {
-  it.each(refusals)('%s', (_, options, message) => {
-    const named = { profile: taskInstanceProfile, ...options } as VerifyOptions<TaskInstanceProfile>
-    expect(() => jwtAuth(named)).toThrow(message)
-    expect(() => createVerifier(named)).toThrow(TypeError)
+  it.each(refusals)('%s', (_, given, message) => {
+    const named = () =>
+      ({
+        profile: taskInstanceProfile,
+        ...(typeof given === 'function' ? given() : given),
+      }) as VerifyOptions<TaskInstanceProfile>
+    expect(() => jwtAuth(named())).toThrow(message)
+    expect(() => createVerifier(named())).toThrow(TypeError)
   })
 
   it('accepts the minimum sizes and a good key', () => {
@@ -163,20 +182,20 @@ describe('refused when the middleware is created', () => {
       ).not.toThrow()
     }
     expect(() =>
-      jwtAuth({ profile: taskInstanceProfile, algorithms: ['RS256'], publicKeys: [good] }),
+      jwtAuth({ profile: taskInstanceProfile, algorithms: ['RS256'], keys: localKeys([good]) }),
     ).not.toThrow()
     expect(() =>
       jwtAuth({
         profile: taskInstanceProfile,
         algorithms: ['RS256'],
-        publicKeys: [{ key: rsa2048.publicKey, alg: 'RS256' }],
+        keys: localKeys([{ key: rsa2048.publicKey, alg: 'RS256' }]),
       }),
     ).not.toThrow()
     expect(() =>
       jwtAuth({
         profile: taskInstanceProfile,
         algorithms: ['RS256'],
-        jwksUrl: 'http://127.0.0.1:9/jwks.json',
+        keys: remoteKeys('http://127.0.0.1:9/jwks.json'),
       }),
     ).not.toThrow()
   })
@@ -204,7 +223,7 @@ describe('claims jose leaves loose', () => {
   const verify = createVerifier({
     profile: taskInstanceProfile,
     algorithms: ['EdDSA'],
-    publicKeys: [signer.jwk],
+    keys: localKeys([signer.jwk]),
   })
   const raw = (text: string) =>
     signer.token(btoa(text).replaceAll('=', '').replaceAll('+', '-').replaceAll('/', '_'))

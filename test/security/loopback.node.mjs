@@ -80,8 +80,7 @@ test('down at first use → 503; up again → verifies; rotation after the coold
   const verify = lib.createVerifier({
     profile: lib.taskInstanceProfile,
     algorithms: ['EdDSA'],
-    jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
-    remoteKeySet: timings,
+    keys: lib.remoteKeys(`http://127.0.0.1:${port}/jwks.json`, timings),
   })
   const token = await signer.sign()
   assert.equal(await outcome(verify(token)), 503)
@@ -107,8 +106,7 @@ test('down or hanging after a success → the last good set keeps verifying, bou
   const verify = lib.createVerifier({
     profile: lib.taskInstanceProfile,
     algorithms: ['EdDSA'],
-    jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
-    remoteKeySet: timings,
+    keys: lib.remoteKeys(`http://127.0.0.1:${port}/jwks.json`, timings),
   })
   assert.equal(await outcome(verify(await signer.sign())), 200)
 
@@ -138,8 +136,7 @@ test('500 and redirects count as unreachable → 503', async () => {
     const verify = lib.createVerifier({
       profile: lib.taskInstanceProfile,
       algorithms: ['EdDSA'],
-      jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
-      remoteKeySet: timings,
+      keys: lib.remoteKeys(`http://127.0.0.1:${port}/jwks.json`, timings),
     })
     assert.equal(await outcome(verify(await signer.sign())), 503, mode)
     assert.equal(ks.state.hits, 1, `${mode}: the redirect is not followed`)
@@ -154,8 +151,7 @@ test('a hanging endpoint: known kids answered at once, an unknown kid waits at m
   const verify = lib.createVerifier({
     profile: lib.taskInstanceProfile,
     algorithms: ['EdDSA'],
-    jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
-    remoteKeySet: { ...timings, cacheMaxAge: 0 },
+    keys: lib.remoteKeys(`http://127.0.0.1:${port}/jwks.json`, { ...timings, cacheMaxAge: 0 }),
   })
   assert.equal(await outcome(verify(await signer.sign())), 200)
   ks.state.mode = 'hang'
@@ -192,8 +188,7 @@ test('an answer without a usable key keeps the last good set and counts as faile
     const verify = lib.createVerifier({
       profile: lib.taskInstanceProfile,
       algorithms: ['EdDSA'],
-      jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
-      remoteKeySet: timings,
+      keys: lib.remoteKeys(`http://127.0.0.1:${port}/jwks.json`, timings),
     })
     assert.equal(await outcome(verify(await signer.sign())), 200, body)
     Object.assign(ks.state, { mode: 'body', body })

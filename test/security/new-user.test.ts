@@ -6,10 +6,12 @@ import { Hono } from 'hono'
 import type { JWK } from 'jose'
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { toPublicJwk } from '../../src/auth/keys/keys'
+import { toPublicJwk } from '../../src/auth/keys/local-keys'
 import type { JwtAuthOptions } from '../../src/auth/verify/middleware'
-import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from '../../src/index'
+import { accessTokenProfile, jwtAuth, localKeys, routeBuilders, routeTable } from '../../src/index'
+import { trustedIssuers } from '../../src/issuers'
 import { createIssuer, generateSigningJwk } from '../../src/mint'
+import { discoveredKeys, remoteKeys } from '../../src/remote'
 import { bearer } from './helpers'
 
 const audience = 'https://api.example'
@@ -26,13 +28,12 @@ const mintWith = (privateJwk: JWK) =>
   createIssuer({ privateJwk, profile, audience }).mint({ sub: 'alice' })
 
 describe('8. the live key set beside the signing key', () => {
-  it('a key listed again in publicKeys under its kid is the same key: its tokens verify', async () => {
+  it('a key listed again in localKeys under its kid is the same key: its tokens verify', async () => {
     const a = await generateSigningJwk()
     const b = await generateSigningJwk()
     const app = appOn({
       algorithms: ['EdDSA'],
-      privateJwk: a,
-      publicKeys: [toPublicJwk(a), toPublicJwk(b)],
+      keys: localKeys([a, toPublicJwk(a), toPublicJwk(b)]),
     })
     const res = await app.request('/x', bearer(await mintWith(a)))
     expect(res.status).toBe(200)
@@ -41,18 +42,18 @@ describe('8. the live key set beside the signing key', () => {
 
   it('the same public key listed twice verifies too', async () => {
     const a = await generateSigningJwk()
-    const app = appOn({ algorithms: ['EdDSA'], publicKeys: [toPublicJwk(a), toPublicJwk(a)] })
+    const app = appOn({ algorithms: ['EdDSA'], keys: localKeys([toPublicJwk(a), toPublicJwk(a)]) })
     expect((await app.request('/x', bearer(await mintWith(a)))).status).toBe(200)
   })
 
   it('another key under the signing key’s kid is refused when the middleware is made', async () => {
     const a = await generateSigningJwk()
     const other = toPublicJwk({ ...(await generateSigningJwk()), kid: a.kid })
+    expect(() => jwtAuth({ algorithms: ['EdDSA'], keys: localKeys([a, other]), profile })).toThrow(
+      `"localKeys" has another key under the kid ${JSON.stringify(a.kid)}`,
+    )
     expect(() =>
-      jwtAuth({ algorithms: ['EdDSA'], privateJwk: a, publicKeys: [other], profile }),
-    ).toThrow(`"publicKeys" has another key under the kid ${JSON.stringify(a.kid)}`)
-    expect(() =>
-      jwtAuth({ algorithms: ['EdDSA'], publicKeys: [toPublicJwk(a), other], profile }),
+      jwtAuth({ algorithms: ['EdDSA'], keys: localKeys([toPublicJwk(a), other]), profile }),
     ).toThrow(/another key under the kid/)
   })
 })
@@ -60,7 +61,7 @@ describe('8. the live key set beside the signing key', () => {
 describe('12. an empty token cookie', () => {
   it('is a 400 that names the cookie, not the authorization header', async () => {
     const a = await generateSigningJwk()
-    const app = appOn({ algorithms: ['EdDSA'], privateJwk: a, cookie: 'session' })
+    const app = appOn({ algorithms: ['EdDSA'], keys: localKeys([a]), cookie: 'session' })
     const res = await app.request('/x', { headers: { cookie: 'theme=dark; session=' } })
     expect(res.status).toBe(400)
     expect(await res.json()).toEqual({ detail: 'Malformed auth cookie' })
@@ -99,9 +100,9 @@ describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
 
   it('is refused when the middleware is made, before any request, naming the opt-in', async () => {
     const idp = keycloak(toPublicJwk(await generateSigningJwk()))
-    for (const option of [{ openIdIssuer: issuer }, { jwksUrl: certs }]) {
+    for (const keys of [() => discoveredKeys(issuer), () => remoteKeys(certs)]) {
       expect(() =>
-        jwtAuth({ algorithms: ['EdDSA'], fetch: idp.fetch, profile, ...option }),
+        jwtAuth({ algorithms: ['EdDSA'], fetch: idp.fetch, profile, keys: keys() }),
       ).toThrow(
         /must use https: \(http: only on loopback, or with "dangerouslyAllowInsecureHttp" in development\)/,
       )
@@ -114,8 +115,7 @@ describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
     const idp = keycloak(toPublicJwk(a))
     const app = appOn({
       algorithms: ['EdDSA'],
-      openIdIssuer: issuer,
-      dangerouslyAllowInsecureHttp: true,
+      keys: discoveredKeys(issuer, { dangerouslyAllowInsecureHttp: true }),
       fetch: idp.fetch,
     })
     const token = await createIssuer({ privateJwk: a, profile, audience, issuer }).mint({
@@ -124,13 +124,14 @@ describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
     const res = await app.request('/x', bearer(token))
     expect(res.status).toBe(200)
     expect(idp.requests).toEqual([`${issuer}/.well-known/openid-configuration`, certs])
-    // With several issuers, an issuer that does not say takes jwtAuth's opt-in.
+    // With several issuers, an issuer's key source carries its own opt-in.
     const several = (dangerouslyAllowInsecureHttp?: boolean) => () =>
       jwtAuth({
         algorithms: ['EdDSA'],
         audience,
-        issuers: { dev: { openIdIssuer: issuer } },
-        dangerouslyAllowInsecureHttp,
+        issuers: trustedIssuers({
+          dev: { keys: discoveredKeys(issuer, { dangerouslyAllowInsecureHttp }) },
+        }),
         fetch: idp.fetch,
         profile,
       })
@@ -140,8 +141,9 @@ describe('10. an http: issuer off loopback (a docker-compose IdP)', () => {
     expect(() =>
       jwtAuth({
         algorithms: ['EdDSA'],
-        openIdIssuer: issuer,
-        dangerouslyAllowInsecureHttp: 'false' as unknown as boolean,
+        keys: discoveredKeys(issuer, {
+          dangerouslyAllowInsecureHttp: 'false' as unknown as boolean,
+        }),
         profile,
       }),
     ).toThrow(/must use https:/)

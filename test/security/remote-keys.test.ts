@@ -3,6 +3,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createKeyResolver, type KeyResolver } from '../../src/auth/keys/keys'
 import type { RemoteKeySetOptions } from '../../src/auth/keys/remote-keys'
+import { remoteKeys } from '../../src/auth/keys/remote-sources'
 import type { KeySetEvents } from '../../src/auth/verify/cache'
 import { appWith, bearer, claims, ed25519Signer, hs256, type Signer } from './helpers'
 
@@ -79,9 +80,8 @@ const setup = async (options: RemoteKeySetOptions = fast) => {
   const ep = endpoint([signer])
   const app = appWith({
     algorithms: ['EdDSA'],
-    jwksUrl: 'https://keys.test/.well-known/jwks.json',
+    keys: remoteKeys('https://keys.test/.well-known/jwks.json', options),
     fetch: ep.fetch as typeof fetch,
-    remoteKeySet: options,
   })
   const call = async (token: string) => app.request('/x', bearer(token))
   return { signer, ep, app, call, token: await signer.token(claims()) }
@@ -225,7 +225,7 @@ describe('remote key set', () => {
     ] as Signer['jwk'][]
     const app = appWith({
       algorithms: ['EdDSA', 'HS256'],
-      jwksUrl: 'https://keys.test/jwks.json',
+      keys: remoteKeys('https://keys.test/jwks.json'),
       fetch: ep.fetch as typeof fetch,
     })
     expect((await app.request('/x', bearer(await signer.token(claims())))).status).toBe(401)
@@ -241,9 +241,8 @@ describe('remote key set', () => {
     const getKey = createKeyResolver({
       algorithms: ['EdDSA'],
       realm: 'r',
-      jwksUrl: 'https://keys.test/jwks.json',
+      keys: remoteKeys('https://keys.test/jwks.json', { ...fast, cacheMaxAge: 0 }),
       fetch: ep.fetch as typeof fetch,
-      remoteKeySet: { ...fast, cacheMaxAge: 0 },
     }) as KeyResolver & KeySetEvents & { refreshing: () => Promise<void> | undefined }
     let changes = 0
     getKey.onKeySetChange?.(() => changes++)

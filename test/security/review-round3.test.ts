@@ -2,9 +2,17 @@
 // the public API: the token cache after a key set outage, ownership on optional parameters, routes
 // that can match one request, validators that throw, and keys given twice over.
 import { type Context, Hono } from 'hono'
-import { accessTokenProfile, jwtAuth, routeBuilders, routeTable } from 'hono-scoped-jwt'
+import {
+  accessTokenProfile,
+  jwtAuth,
+  localKeys,
+  routeBuilders,
+  routeTable,
+  TokenCache,
+} from 'hono-scoped-jwt'
 import { taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
+import { discoveredKeys, remoteKeys } from 'hono-scoped-jwt/remote'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { appWith, bearer, claims, ed25519Signer, type Signer } from './helpers'
@@ -29,15 +37,14 @@ describe('2. a key set that comes back without a key: its tokens leave the cache
     const app = appWith({
       algorithms: ['EdDSA'],
       profile: taskInstanceProfile,
-      jwksUrl: 'https://keys.test/jwks.json',
-      fetch: ep.fetch,
-      cache: { maxAge: 60 },
-      remoteKeySet: {
+      keys: remoteKeys('https://keys.test/jwks.json', {
         timeoutDuration: 200,
         cooldownDuration: 100,
         cacheMaxAge: 50,
         maxStaleness: 200,
-      },
+      }),
+      fetch: ep.fetch,
+      cache: new TokenCache({ maxAge: 60 }),
     })
     const call = async (token: string) => (await app.request('/x', bearer(token))).status
     const token = await old.token(claims())
@@ -72,7 +79,7 @@ describe('3. self: on an optional path parameter', () => {
   const makeApp = async () => {
     const jwk = await generateSigningJwk('EdDSA')
     const audience = 'https://api.test'
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], audience, profile })
+    const auth = jwtAuth({ keys: localKeys([jwk]), algorithms: ['EdDSA'], audience, profile })
     const issuer = createIssuer({ privateJwk: jwk, audience, profile })
     const { defineGroup, defineRoute } = routeBuilders(auth)
     const orgs = defineRoute({
@@ -129,7 +136,11 @@ describe('3. self: on an optional path parameter', () => {
 describe('5. a validator that throws instead of reporting issues', () => {
   const makeApp = async (handler: () => Response) => {
     const jwk = await generateSigningJwk('EdDSA')
-    const auth = jwtAuth({ privateJwk: jwk, algorithms: ['EdDSA'], profile: taskInstanceProfile })
+    const auth = jwtAuth({
+      keys: localKeys([jwk]),
+      algorithms: ['EdDSA'],
+      profile: taskInstanceProfile,
+    })
     const issuer = createIssuer({ privateJwk: jwk, profile: taskInstanceProfile })
     const { defineRoute } = routeBuilders(auth)
     const route = defineRoute({ method: 'post', path: '/v', validate: { json: z.json() }, handler })
@@ -172,7 +183,7 @@ describe('4. routes that can match one request carry one policy', () => {
   const profile = accessTokenProfile()
   const signedAuth = async () =>
     jwtAuth({
-      privateJwk: await generateSigningJwk('EdDSA'),
+      keys: localKeys([await generateSigningJwk('EdDSA')]),
       algorithms: ['EdDSA'],
       audience: 'https://api.test',
       profile,
@@ -300,7 +311,7 @@ describe('4. routes that can match one request carry one policy', () => {
   })
 })
 
-describe('7. openIdIssuer as a URL object', () => {
+describe('7. discoveredKeys given a URL object', () => {
   // A provider at `issuer` serving its discovery document and key set through an injected fetch.
   const provider = (issuer: string, signer: Signer) =>
     (async (input: RequestInfo | URL) => {
@@ -312,8 +323,13 @@ describe('7. openIdIssuer as a URL object', () => {
       return new Response('not found', { status: 404 })
     }) as typeof fetch
 
-  const appFor = (openIdIssuer: string | URL, fetch: typeof globalThis.fetch) =>
-    appWith({ algorithms: ['EdDSA'], profile: taskInstanceProfile, openIdIssuer, fetch })
+  const appFor = (issuer: string | URL, fetch: typeof globalThis.fetch) =>
+    appWith({
+      algorithms: ['EdDSA'],
+      profile: taskInstanceProfile,
+      keys: discoveredKeys(issuer),
+      fetch,
+    })
 
   it.each([
     ['https://idp.test', 'https://idp.test/'],
@@ -321,7 +337,7 @@ describe('7. openIdIssuer as a URL object', () => {
   ])('new URL(%j): refused at creation, naming both spellings', async (text, href) => {
     const signer = await ed25519Signer()
     expect(() => appFor(new URL(text), provider('https://idp.test', signer))).toThrow(
-      `"openIdIssuer" is a URL object, which always ends in "/" ("${href}"): give the issuer as a string, exactly as the provider's discovery document writes it ("https://idp.test" or "https://idp.test/")`,
+      `"discoveredKeys" is a URL object, which always ends in "/" ("${href}"): give the issuer as a string, exactly as the provider's discovery document writes it ("https://idp.test" or "https://idp.test/")`,
     )
   })
 
@@ -375,20 +391,20 @@ describe('7. a secret that is a configured public key', () => {
       'the modulus as raw bytes',
       (n: string) => Uint8Array.from(atob(b64(n)), (c) => c.charCodeAt(0)),
     ],
-  ])('privateJwk RS256, secret = %s: refused at creation', async (_, spell) => {
+  ])('a private RS256 JWK in localKeys, secret = %s: refused at creation', async (_, spell) => {
     const { rsa } = await keysOf()
     const secret = spell(rsa.n as string)
     expect(() =>
       jwtAuth({
         algorithms: ['RS256', 'HS512'],
         profile: taskInstanceProfile,
-        privateJwk: rsa,
+        keys: localKeys([rsa]),
         secret,
       }),
-    ).toThrow(`"secret" holds the modulus ("n") of the public key "${rsa.kid}" in "privateJwk"`)
+    ).toThrow(`"secret" holds the modulus ("n") of the public key "${rsa.kid}" in "localKeys"`)
   })
 
-  it('publicKeys EC and Ed25519: x or y (base64url, hex, with text after it) as the secret: refused', async () => {
+  it('localKeys EC and Ed25519: x or y (base64url, hex, with text after it) as the secret: refused', async () => {
     const { ec, ed } = await keysOf()
     const options = {
       algorithms: ['ES256', 'EdDSA', 'HS256'] as const,
@@ -399,11 +415,11 @@ describe('7. a secret that is a configured public key', () => {
       [hexOf(ec.y as string), /coordinate "y"/],
       [
         `${ed.x}${'A'.repeat(20)}`,
-        new RegExp(`coordinate "x" of the public key "${ed.kid}" in "publicKeys"`),
+        new RegExp(`coordinate "x" of the public key "${ed.kid}" in "localKeys"`),
       ],
     ]
     for (const [secret, message] of cases) {
-      expect(() => jwtAuth({ ...options, publicKeys: [ec, ed], secret })).toThrow(message)
+      expect(() => jwtAuth({ ...options, keys: localKeys([ec, ed]), secret })).toThrow(message)
     }
   })
 
@@ -413,7 +429,7 @@ describe('7. a secret that is a configured public key', () => {
       jwtAuth({
         algorithms: ['RS256', 'HS512'],
         profile: taskInstanceProfile,
-        privateJwk: rsa,
+        keys: localKeys([rsa]),
         secret: crypto.getRandomValues(new Uint8Array(64)),
         previousSecret: hexOf(rsa.n as string),
         previousSecretUntil: new Date(Date.now() + 60_000),
@@ -430,8 +446,7 @@ describe('7. a secret that is a configured public key', () => {
       jwtAuth({
         algorithms: ['RS256', 'ES256', 'HS512'],
         profile: taskInstanceProfile,
-        privateJwk: rsa,
-        publicKeys: [ec],
+        keys: localKeys([rsa, ec]),
         secret,
       }),
     ).not.toThrow()

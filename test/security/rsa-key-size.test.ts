@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import type { HTTPException } from 'hono/http-exception'
-import { accessTokenProfile, jwtAuth } from 'hono-scoped-jwt'
+import { accessTokenProfile, jwtAuth, localKeys } from 'hono-scoped-jwt'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
+import { remoteKeys } from 'hono-scoped-jwt/remote'
 import { afterEach, describe, expect, it } from 'vitest'
 import { b64u, bearer, tiId } from './helpers'
 
@@ -24,13 +25,18 @@ const tooLarge =
   /is an RSA key of 770048 bits \(at most 16384, the largest Web Crypto verifies with\)/
 
 /** The middleware on these public keys (the access profile, named: no default is relied on). */
-const withKeys = (publicKeys: object[]) =>
-  jwtAuth({ profile: accessTokenProfile(), audience: 'api', algorithms: ['RS256'], publicKeys })
+const withKeys = (keys: object[]) =>
+  jwtAuth({
+    profile: accessTokenProfile(),
+    audience: 'api',
+    algorithms: ['RS256'],
+    keys: localKeys(keys),
+  })
 
 const serving = (keys: unknown[]) => async () =>
   new Response(JSON.stringify({ keys }), { headers: { 'content-type': 'application/json' } })
 
-/** An app on `jwksUrl` served `keys`; `causes` collects each error's cause. */
+/** An app on `remoteKeys` served `keys`; `causes` collects each error's cause. */
 const remoteApp = (keys: unknown[]) => {
   const causes: string[] = []
   const app = new Hono()
@@ -39,7 +45,7 @@ const remoteApp = (keys: unknown[]) => {
         profile: accessTokenProfile(),
         audience: 'api',
         algorithms: ['RS256'],
-        jwksUrl: 'https://keys.test/jwks.json',
+        keys: remoteKeys('https://keys.test/jwks.json'),
         fetch: serving(keys) as typeof fetch,
       }),
     )
@@ -52,7 +58,7 @@ const remoteApp = (keys: unknown[]) => {
 }
 
 describe('RSA key sizes', () => {
-  it('a modulus over 16384 bits is refused in publicKeys, naming the bound', () => {
+  it('a modulus over 16384 bits is refused in localKeys, naming the bound', () => {
     expect(() => withKeys([huge])).toThrow(tooLarge)
     expect(() => withKeys([rsaJwk(16392)])).toThrow(/RSA key of 16392 bits \(at most 16384/)
   })

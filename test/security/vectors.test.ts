@@ -1,11 +1,12 @@
 // The public vectors (test/vectors/) through the signature layer: Wycheproof's JWS cases, the
 // RFC 7520 cookbook and RFC 8037 Ed25519. Each group's key configures a verifier the way a user
-// would (asymmetric keys as `publicKeys`, `oct` keys as `secret`).
+// would (asymmetric keys in `localKeys`, `oct` keys as `secret`).
 import { compactVerify, type JWK } from 'jose'
 import { describe, expect, inject, it } from 'vitest'
 import { AuthError } from '../../src/auth/errors'
 import { privateMembers } from '../../src/auth/keys/key-checks'
 import { type Algorithm, supportedAlgorithms } from '../../src/auth/keys/keys'
+import { localKeys } from '../../src/auth/keys/local-keys'
 import { decodeBase64url } from '../../src/auth/token/gate'
 import { createJwsVerifier } from '../../src/auth/verify/verify'
 import type { WycheproofGroup } from './vectors.d.mts'
@@ -50,7 +51,7 @@ const verifierFor = (group: WycheproofGroup) => {
   try {
     const oct = keys.find((k) => k.kty === 'oct')
     if (oct) return createJwsVerifier({ secret: decodeBase64url(oct.k as string), algorithms })
-    return createJwsVerifier({ publicKeys: keys.map(strip), algorithms })
+    return createJwsVerifier({ keys: localKeys(keys.map(strip)), algorithms })
   } catch (error) {
     expect(error).toBeInstanceOf(TypeError)
     return undefined
@@ -129,7 +130,7 @@ describe.skipIf('missing' in vectors)('RFC 7520 cookbook and RFC 8037 examples',
             algorithms: [alg as Algorithm],
           })
         : createJwsVerifier({
-            publicKeys: [{ ...strip(key), alg }],
+            keys: localKeys([{ ...strip(key), alg }]),
             algorithms: [alg as Algorithm],
           })
     const verified = await verify(example.output.compact)

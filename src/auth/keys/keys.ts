@@ -54,6 +54,8 @@ export interface OpenKeySource {
   issuer?: string
   onKeySetChange?: (listener: () => void) => void
   refreshing?: () => Promise<void> | undefined
+  /** Throws when another source of the same verifier holds another key under one of its `kid`s. */
+  refuseTwins?: (other: OpenKeySource) => void
 }
 
 /**
@@ -175,6 +177,10 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
   if (remotes.length > 1) throw new TypeError('"keys" has two remote key sets: give one')
   const remote = remotes[0]
   const locals = opened.filter((source) => !source.remote)
+  // A `kid` must choose one key across sources too, not only within one.
+  for (let i = 0; i < locals.length; i++) {
+    for (let j = i + 1; j < locals.length; j++) locals[i]?.refuseTwins?.(locals[j] as OpenKeySource)
+  }
 
   if (!locals.length && !hmacKeys.size && !remote) {
     throw new TypeError('one of "secret", "keys" or "getKey" is required')

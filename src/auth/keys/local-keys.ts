@@ -9,7 +9,7 @@ import {
   sameKey,
 } from './key-checks'
 import { checkedKeyPair } from './key-pair'
-import { type CryptoKeyEntry, type KeySource, once } from './keys'
+import { type CryptoKeyEntry, type KeySource, type OpenKeySource, once } from './keys'
 import { secretMaterialProblem } from './secret-material'
 import { importPublicJwk } from './web-crypto'
 
@@ -176,7 +176,17 @@ export const localKeys = (entries: readonly LocalKeyEntry[], option = 'localKeys
           throw new InvalidTokenError(realm, 'The key for this token cannot verify it', error)
         })
       }
-      return { lookup }
+      const source: OpenKeySource & { locals: LocalKey[] } = {
+        lookup,
+        locals,
+        refuseTwins(other) {
+          const all = [...locals]
+          for (const next of (other as { locals?: LocalKey[] }).locals ?? []) {
+            addLocal(all, next, option)
+          }
+        },
+      }
+      return source
     },
   }
 }

@@ -135,6 +135,26 @@ const importTime = (app, specifier) => {
   return Number(run(process.execPath, ['--input-type=module', '-e', script], app).trim())
 }
 
+// The files Node loads for `import(specifier)`, by package (one more fresh process, not timed): Node
+// reads, compiles and links each file, so their count weighs on the import time beside their code.
+const filesLoaded = (app, specifier) => {
+  const script = `import { registerHooks } from 'node:module'
+const urls = []
+registerHooks({ load: (url, context, next) => (urls.push(url), next(url, context)) })
+await import(${JSON.stringify(specifier)})
+const counts = {}
+for (const url of urls) {
+  const name = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(url)?.[1] ?? url
+  counts[name] = (counts[name] ?? 0) + 1
+}
+console.log(JSON.stringify(counts))`
+  const counts = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], app))
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ')
+}
+
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`
 const breakdown = (packages) =>
   Object.entries(packages)
@@ -262,14 +282,14 @@ try {
   }
   const hono = median(times.hono)
   console.log(`\n### Node: \`await import\` in a fresh process (median of ${importRuns})\n`)
-  console.log('| module | time | / `hono` | target | |')
-  console.log('| --- | ---: | ---: | ---: | --- |')
+  console.log('| module | time | / `hono` | target | | files loaded |')
+  console.log('| --- | ---: | ---: | ---: | --- | --- |')
   for (const s of specifiers) {
     const ms = median(times[s])
     const ratio = ms / hono
     const root = s === 'hono-scoped-jwt'
     console.log(
-      `| \`${s}\` | ${ms.toFixed(1)} ms | ${ratio.toFixed(2)} | ${root ? '≤ 1.5' : ''} | ${root ? verdict(ratio <= 1.5) : ''} |`,
+      `| \`${s}\` | ${ms.toFixed(1)} ms | ${ratio.toFixed(2)} | ${root ? '≤ 1.5' : ''} | ${root ? verdict(ratio <= 1.5) : ''} | ${filesLoaded(app, s)} |`,
     )
   }
   console.log()

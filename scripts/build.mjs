@@ -6,8 +6,10 @@
 // loader (resolve, read, compile, link), about 0.3 ms a file, and the root entry reached 42 of
 // ours; its code evaluated at module level costs under 1 ms. Each source module still lands in
 // exactly one output file (a chunk is shared only by the entries that reach it, so classes keep
-// one identity), and a user's bundler still drops what a Worker does not use, statement by
-// statement: the source does no module-level work and `sideEffects: false` holds.
+// one identity). A user's bundler drops the files a Worker imports nothing from (`sideEffects:
+// false`) and, in the files it does import from, every statement it can prove free of effects:
+// module-level work (an encoder, a table built by calls) stays in every Worker that imports its
+// chunk, so the source must not do any; bench/package.mjs lists what a bundler keeps.
 //
 // The build fails when an output imports anything but the declared dependencies (a Node built-in
 // would be caught here too), and when an entry point reaches a package it must not: zod and jose
@@ -87,6 +89,7 @@ const { metafile } = await build({
 // Declarations per source module, for the entries: a config beside no one's files (tests build
 // in parallel) extending tsconfig.build.json with this build's entries.
 const configDir = mkdtempSync(join(tmpdir(), 'hsj-build-'))
+let tsc
 try {
   const config = join(configDir, 'tsconfig.json')
   writeFileSync(
@@ -98,14 +101,14 @@ try {
       files: Object.values(entries).map((source) => join(root, source)),
     }),
   )
-  const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', config], {
+  tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', config], {
     cwd: root,
     stdio: 'inherit',
   })
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1)
 } finally {
   rmSync(configDir, { recursive: true, force: true })
 }
+if (tsc.status !== 0) process.exit(tsc.status ?? 1)
 
 // The declarations' relative specifiers are extensionless (`./keys`); TypeScript under
 // `moduleResolution: "node16"`/`"nodenext"` needs `./keys.js` (or `./keys/index.js` for a folder).
@@ -164,7 +167,7 @@ for (const bin of Object.values(typeof pkg.bin === 'string' ? { bin: pkg.bin } :
 const shown = relative(root, dist).startsWith('..') ? dist : relative(root, dist)
 const chunks = Object.keys(outputs).filter((f) => f.endsWith('.js') && f.includes('/chunks/'))
 console.log(
-  `built ${shown}/: entries ${Object.keys(entries)
-    .map((e) => `${e}.js (${reached(out(`${e}.js`)).files.size - 1} chunks)`)
+  `built ${shown}/: entries (+ the files each imports) ${Object.keys(entries)
+    .map((e) => `${e}.js (+${reached(out(`${e}.js`)).files.size - 1})`)
     .join(', ')}; ${chunks.length} chunks`,
 )

@@ -334,7 +334,7 @@ try {
     }; none is the aim: tables and encoders built on first use):\n`,
   )
   for (const [file, statements] of Object.entries(kept)) {
-    console.log(`- \`${file}\`: ${statements.map((s) => `\`${s}\``).join(', ')}`)
+    console.log(`- \`${file}\`: ${statements.map((s) => `\`\` ${s} \`\``).join(', ')}`)
   }
 
   // Node: `await import` of each entry point against `hono` itself, interleaved, fresh processes.

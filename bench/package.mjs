@@ -6,7 +6,16 @@
 // of the package against importing `hono` (a fresh process each, median). Each target of the issue
 // is printed beside its number with met or missed. Loopback only: the registry serves the install.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -135,6 +144,75 @@ const importTime = (app, specifier) => {
   return Number(run(process.execPath, ['--input-type=module', '-e', script], app).trim())
 }
 
+// The files Node loads for `import(specifier)`, by package (one more fresh process, not timed): Node
+// reads, compiles and links each file, so their count weighs on the import time beside their code.
+const filesLoaded = (app, specifier) => {
+  const script = `import { registerHooks } from 'node:module'
+const urls = []
+registerHooks({ load: (url, context, next) => (urls.push(url), next(url, context)) })
+await import(${JSON.stringify(specifier)})
+const counts = {}
+for (const url of urls) {
+  const name = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(url)?.[1] ?? url
+  counts[name] = (counts[name] ?? 0) + 1
+}
+console.log(JSON.stringify(counts))`
+  const counts = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], app))
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ')
+}
+
+/**
+ * The top-level statements of each built file that a bundler keeps once the file is in a bundle,
+ * used or not: those esbuild cannot prove free of effects (`new TextEncoder()`, a table built by
+ * calls, a global read). `sideEffects: false` drops a file that nothing imports from, not the
+ * statements of a file that is bundled; so these decide what a Worker importing one small export
+ * carries. Found by bundling a bare import of each file from a copy of dist/ without
+ * `sideEffects`: what remains is what no bundler may drop.
+ */
+const keptAtModuleLevel = async (app, installed) => {
+  const copy = mkdtempSync(join(tmpdir(), 'hsj-kept-'))
+  try {
+    cpSync(join(app, 'node_modules', installed.name, 'dist'), join(copy, 'dist'), {
+      recursive: true,
+    })
+    writeFileSync(join(copy, 'package.json'), '{"type":"module"}')
+    const files = readdirSync(join(copy, 'dist'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.js') && !f.startsWith('bin/'))
+      .sort()
+    const kept = {}
+    for (const file of files) {
+      const result = await esbuild.build({
+        absWorkingDir: copy,
+        stdin: { contents: `import './dist/${file}'`, resolveDir: copy },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'neutral',
+        packages: 'external',
+        logLevel: 'silent',
+      })
+      // The statements under the file's own `// dist/<file>` markers (external imports come
+      // first, under a marker of their own), their first line each.
+      const own = result.outputFiles[0].text
+        .split(`// dist/${file}\n`)
+        .slice(1)
+        .map((part) => part.split(/^\/\/ /m)[0])
+        .join('')
+      const statements = own
+        .split('\n')
+        .filter((line) => /^(var|let|const|class|function|async|[\w$.]+\()/.test(line))
+      if (statements.length) kept[file] = statements.map((line) => line.slice(0, 70))
+    }
+    return kept
+  } finally {
+    rmSync(copy, { recursive: true, force: true })
+  }
+}
+
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`
 const breakdown = (packages) =>
   Object.entries(packages)
@@ -249,6 +327,15 @@ try {
         : 'The `jwtAuth` alone Worker contains neither zod nor jose.',
     )
   }
+  const kept = await keptAtModuleLevel(app, installed)
+  console.log(
+    `\nTop-level statements a bundler keeps once their file is bundled (${
+      Object.values(kept).flat().length
+    }; none is the aim: tables and encoders built on first use):\n`,
+  )
+  for (const [file, statements] of Object.entries(kept)) {
+    console.log(`- \`${file}\`: ${statements.map((s) => `\`\` ${s} \`\``).join(', ')}`)
+  }
 
   // Node: `await import` of each entry point against `hono` itself, interleaved, fresh processes.
   const specifiers = [
@@ -262,14 +349,14 @@ try {
   }
   const hono = median(times.hono)
   console.log(`\n### Node: \`await import\` in a fresh process (median of ${importRuns})\n`)
-  console.log('| module | time | / `hono` | target | |')
-  console.log('| --- | ---: | ---: | ---: | --- |')
+  console.log('| module | time | / `hono` | target | | files loaded |')
+  console.log('| --- | ---: | ---: | ---: | --- | --- |')
   for (const s of specifiers) {
     const ms = median(times[s])
     const ratio = ms / hono
     const root = s === 'hono-scoped-jwt'
     console.log(
-      `| \`${s}\` | ${ms.toFixed(1)} ms | ${ratio.toFixed(2)} | ${root ? '≤ 1.5' : ''} | ${root ? verdict(ratio <= 1.5) : ''} |`,
+      `| \`${s}\` | ${ms.toFixed(1)} ms | ${ratio.toFixed(2)} | ${root ? '≤ 1.5' : ''} | ${root ? verdict(ratio <= 1.5) : ''} | ${filesLoaded(app, s)} |`,
     )
   }
   console.log()

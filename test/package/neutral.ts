@@ -77,8 +77,9 @@ export const problemsIn = (source: string, packages: ReadonlySet<string>): strin
 
 const resolveLocal = (from: string, specifier: string) => {
   const base = join(dirname(from), specifier)
+  // Sources import extensionless (`./keys`); the build's files name theirs (`./chunks/x.js`).
   for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) {
-    if (candidate.endsWith('.ts') && existsSync(candidate)) return candidate
+    if (/\.[jt]s$/.test(candidate) && existsSync(candidate)) return candidate
   }
   throw new Error(`${from}: cannot resolve "${specifier}"`)
 }

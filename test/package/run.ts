@@ -154,16 +154,21 @@ try {
     console.log(`  ${files.join(' ')}`)
     const allowed = (f: string) =>
       ['LICENSE', 'README.md', 'package.json'].includes(f) || /^dist\/.+\.(js|d\.ts)$/.test(f)
+    // The library's entries (built), and the command: it runs on Node, so its file is left out of
+    // the neutrality check.
+    const builtEntries = libraryEntries.map((f) =>
+      f.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'),
+    )
+    const command = pkg.bin['hono-scoped-jwt'].replace(/^\.\//, '')
     const required = [
       'LICENSE',
       'README.md',
-      ...libraryEntries.flatMap((f) => {
-        const base = f.replace(/^src\//, 'dist/').replace(/\.ts$/, '')
-        return [`${base}.js`, `${base}.d.ts`]
-      }),
-      pkg.bin['hono-scoped-jwt'].replace(/^\.\//, ''),
+      ...builtEntries.flatMap((f) => [f, f.replace(/\.js$/, '.d.ts')]),
+      command,
     ]
     const exportsField = pkg.exports ?? {}
+    const rootGraph = checkGraph(pkgDir, ['dist/index.js'], new Set(['hono']))
+    const builtGraph = checkGraph(pkgDir, builtEntries, packages)
     return [
       ok(
         'only the build, README and LICENSE',
@@ -190,9 +195,27 @@ try {
         ].every((k) => exportsField[k]?.types && exportsField[k]?.default),
         JSON.stringify(exportsField),
       ),
+      // One file per entry and the chunks entries share (a module in exactly one of them), a
+      // declaration file per source module.
       ok(
-        'one module per source file, not a bundle',
-        files.includes('dist/auth/verify/verify.js') && files.includes('dist/auth/mint/issuer.js'),
+        'entry points and shared chunks, declarations per module',
+        files.every(
+          (f) => !f.endsWith('.js') || required.includes(f) || f.startsWith('dist/chunks/'),
+        ) &&
+          files.includes('dist/auth/verify/verify.d.ts') &&
+          files.includes('dist/auth/mint/issuer.d.ts'),
+        files.filter((f) => f.endsWith('.js')).join(),
+      ),
+      ok(
+        "the root's files reach hono alone, neither zod nor jose",
+        rootGraph.problems.length === 0 &&
+          rootGraph.files.some((f) => f.startsWith('dist/chunks/')),
+        [...rootGraph.problems, ...rootGraph.files].join('\n    '),
+      ),
+      ok(
+        'the built entries are runtime-neutral',
+        builtGraph.problems.length === 0,
+        builtGraph.problems.join('\n    '),
       ),
       ok('sideEffects is false', pkg.sideEffects === false),
       ok(

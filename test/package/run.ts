@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { runToEnd, start } from '../conformance/processes.ts'
+import { keptStatements } from './droppable.ts'
 import { commandChecks, entryChecks } from './entries.ts'
 import { checkGraph, problemsIn } from './neutral.ts'
 import * as scratch from './scratch.ts'
@@ -118,6 +119,20 @@ await check('neutral', async () => {
         problemsIn(source, packages).join(),
       ),
     ),
+  ]
+})
+
+await check('droppable', async () => {
+  const { files } = checkGraph(root, libraryEntries, packages)
+  const { kept, probeCaught } = await keptStatements(root, files)
+  const found = Object.entries(kept).map(([file, lines]) => `${file}: ${lines.join(' | ')}`)
+  return [
+    ok(
+      'no library module does work at import (a bundler drops what is unused)',
+      !found.length,
+      found.join('\n    '),
+    ),
+    ok('flags a module that does (new TextEncoder() at module level)', probeCaught, 'not flagged'),
   ]
 })
 

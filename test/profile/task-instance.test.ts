@@ -78,3 +78,11 @@ describe('tiClaimsSchema()', () => {
     )
   })
 })
+
+describe('managed claims', () => {
+  it('are the registered claims and scope, written out so that bundlers may drop the set', async () => {
+    const { registeredClaims } = await import('../../src/auth/profile/task-instance')
+    const { registeredClaimNames } = await import('../../src/auth/profile/profile')
+    expect([...registeredClaims].sort()).toEqual([...registeredClaimNames, 'scope'].sort())
+  })
+})

@@ -16,15 +16,15 @@ const ec = (crv: string): KeyNeeds => ({ kty: 'EC', crv, name: 'ECDSA' })
 const ed25519: KeyNeeds = { kty: 'OKP', crv: 'Ed25519', name: 'Ed25519' }
 
 const asymmetric: Readonly<Record<string, KeyNeeds>> = {
-  RS256: rsa('RSASSA-PKCS1-v1_5', '256'),
-  RS384: rsa('RSASSA-PKCS1-v1_5', '384'),
-  RS512: rsa('RSASSA-PKCS1-v1_5', '512'),
-  PS256: rsa('RSA-PSS', '256'),
-  PS384: rsa('RSA-PSS', '384'),
-  PS512: rsa('RSA-PSS', '512'),
-  ES256: ec('P-256'),
-  ES384: ec('P-384'),
-  ES512: ec('P-521'),
+  RS256: /* @__PURE__ */ rsa('RSASSA-PKCS1-v1_5', '256'),
+  RS384: /* @__PURE__ */ rsa('RSASSA-PKCS1-v1_5', '384'),
+  RS512: /* @__PURE__ */ rsa('RSASSA-PKCS1-v1_5', '512'),
+  PS256: /* @__PURE__ */ rsa('RSA-PSS', '256'),
+  PS384: /* @__PURE__ */ rsa('RSA-PSS', '384'),
+  PS512: /* @__PURE__ */ rsa('RSA-PSS', '512'),
+  ES256: /* @__PURE__ */ ec('P-256'),
+  ES384: /* @__PURE__ */ ec('P-384'),
+  ES512: /* @__PURE__ */ ec('P-521'),
   EdDSA: ed25519,
   Ed25519: ed25519,
 }

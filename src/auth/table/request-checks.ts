@@ -4,7 +4,7 @@ import { matchedRoutes } from 'hono/route'
 import type { Method, RouteDef } from './route'
 
 /** Largest request body a route takes unless it says otherwise: 1 MiB. */
-export const defaultBodyLimit = 1024 * 1024
+export const defaultBodyLimit = 1_048_576
 
 /** `Content-Type`s a JSON route reads (as Hono's validator does): `application/json`, `…+json`. */
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i

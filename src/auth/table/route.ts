@@ -191,23 +191,26 @@ export interface RouteBuilders<
 }
 
 // The runtime is the same for every env and path: the builders only keep their input as data.
+// Plain functions, exported as they are (not read from an object), so that a bundler may drop them.
+const routeOf: RouteBuilders<Env>['defineRoute'] = (config) =>
+  ({
+    ...config,
+    kind: 'route',
+    scopes: config.scopes ?? [],
+    public: config.public ?? false,
+    exchange: config.exchange ?? false,
+    validate: config.validate ?? {},
+  }) as never
+const groupOf: RouteBuilders<Env>['defineGroup'] = (config) =>
+  ({
+    kind: 'group',
+    path: config.path,
+    scopes: config.scopes ?? [],
+    routes: typeof config.routes === 'function' ? config.routes(builders) : config.routes,
+  }) as never
 const builders: RouteBuilders<Env> = {
-  defineRoute: (config) =>
-    ({
-      ...config,
-      kind: 'route',
-      scopes: config.scopes ?? [],
-      public: config.public ?? false,
-      exchange: config.exchange ?? false,
-      validate: config.validate ?? {},
-    }) as never,
-  defineGroup: (config) =>
-    ({
-      kind: 'group',
-      path: config.path,
-      scopes: config.scopes ?? [],
-      routes: typeof config.routes === 'function' ? config.routes(builders) : config.routes,
-    }) as never,
+  defineRoute: routeOf,
+  defineGroup: groupOf,
   withEnv: () => builders as never,
 }
 
@@ -225,7 +228,7 @@ export const routeBuilders = <E extends Env = Env, Prof extends AnyProfile = Def
 ): RouteBuilders<E, Prof> => builders as unknown as RouteBuilders<E, Prof>
 
 /** `defineRoute` for apps without bindings; take it from `routeBuilders<Env>()` for yours. */
-export const defineRoute: RouteBuilders<Env>['defineRoute'] = builders.defineRoute
+export const defineRoute: RouteBuilders<Env>['defineRoute'] = routeOf
 
 /** `defineGroup` for apps without bindings; take it from `routeBuilders<Env>()` for yours. */
-export const defineGroup: RouteBuilders<Env>['defineGroup'] = builders.defineGroup
+export const defineGroup: RouteBuilders<Env>['defineGroup'] = groupOf

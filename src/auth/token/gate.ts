@@ -108,8 +108,8 @@ export const decodeBase64url = (text: string): Uint8Array<ArrayBuffer> | undefin
   return (word & (tail === 3 ? 0xff : 0xffff)) === 0 ? bytes : undefined
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-const ascii = new TextEncoder()
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const ascii = /* @__PURE__ */ new TextEncoder()
 // atob gives characters U+0000 to U+00FF, one per byte.
 const beyondAscii = /[\x80-\xff]/
 

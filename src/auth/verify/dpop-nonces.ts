@@ -11,7 +11,7 @@ export interface HmacNoncesOptions {
   lifetime?: number
 }
 
-const encoder = new TextEncoder()
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 /**
  * Server nonces (RFC 9449 §8) that need no storage: a nonce is the current period's number with

@@ -37,7 +37,7 @@ export interface ProofRequest {
   accessToken: string
 }
 
-const encoder = new TextEncoder()
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 export const base64url = (bytes: ArrayBuffer | Uint8Array): string => {
   let binary = ''

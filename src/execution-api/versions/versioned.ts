@@ -21,9 +21,15 @@ const json = (body: unknown, status: number) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 const withVersion = (res: Response, date: string) => {
-  const out = new Response(res.body, res)
-  out.headers.set(apiVersionHeader, date)
-  return out
+  try {
+    res.headers.set(apiVersionHeader, date)
+    return res
+  } catch {
+    // A fetched answer's headers are immutable (the docs page's assets): a copy carries it.
+    const out = new Response(res.body, res)
+    out.headers.set(apiVersionHeader, date)
+    return out
+  }
 }
 
 /** The body of a copy of `request` as text, or `undefined` past `maxMigratedBody` bytes. */
@@ -91,7 +97,10 @@ export const versionedFetch = <E, C>(
 
     const target = engine.route(date, method, path)
     if (!target) return withVersion(json({ detail: 'Not Found' }, 404), date)
-    const endpoint = engine.endpointOf(method, target.path)
+    // The newest version migrates nothing: its requests never look their endpoint's models up
+    // (a regex per endpoint pattern until one matches, on every request otherwise).
+    const older = engine.planOf(date).down.length > 0
+    const endpoint = older ? engine.endpointOf(method, target.path) : undefined
     const moved = target.path !== path || Object.keys(target.query).length > 0
     const next = new URL(url)
     next.pathname = base + target.path
@@ -105,7 +114,6 @@ export const versionedFetch = <E, C>(
     }
 
     let body: string | undefined
-    const older = engine.planOf(date).down.length > 0
     if (older && endpoint?.request && request.body) {
       const parsed = await readJson(request)
       if (parsed) {

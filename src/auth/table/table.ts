@@ -168,7 +168,15 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Def
   }
   walk(root, '', [])
 
-  refuseOverlaps(compiled.map(({ route, reads }) => ({ ...route, reads })))
+  refuseOverlaps(
+    compiled.map(({ route, reads }) => ({
+      method: route.method,
+      path: route.path,
+      public: route.public,
+      scopes: route.scopes,
+      reads,
+    })),
+  )
 
   const routes = compiled.map((c) => Object.freeze(c.route))
   return {

@@ -48,7 +48,11 @@ head.get('/api/lookup', (c) => c.json({ name: c.req.query('name') ?? null }))
 head.post('/api/orders', async (c) => c.json(await c.req.json(), 201))
 
 const engine = createEngine(bundle, endpoints, nested)
-const fetch = versionedFetch(engine, '/api', head.fetch)
+const fetch = versionedFetch(
+  { dates: () => engine.dates, engine: () => engine },
+  '/api',
+  head.fetch,
+)
 const call = (path: string, version?: string, init: RequestInit = {}) =>
   fetch(
     new Request(`http://localhost/api${path}`, {

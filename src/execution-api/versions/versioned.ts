@@ -77,15 +77,16 @@ const readJson = async (request: Request): Promise<Json | undefined> => {
  * version served on every answer.
  */
 export const versionedFetch = <E, C>(
-  engine: VersionEngine,
+  versions: { dates: () => readonly string[]; engine: () => VersionEngine },
   base: string,
   inner: Fetch<E, C>,
 ): Fetch<E, C> =>
   async function versioned(request, env, ctx) {
     const url = new URL(request.url)
     if (!url.pathname.startsWith(`${base}/`)) return inner(request, env, ctx)
-    const picked = pickVersion(engine.dates, request.headers.get(apiVersionHeader))
-    const newest = engine.dates[0] as string
+    const dates = versions.dates()
+    const picked = pickVersion(dates, request.headers.get(apiVersionHeader))
+    const newest = dates[0] as string
     if (picked.kind === 'invalid')
       return withVersion(json(invalidVersionBody(apiVersionHeader, picked.input), 422), newest)
     const path = url.pathname.slice(base.length)
@@ -96,6 +97,7 @@ export const versionedFetch = <E, C>(
     // The newest version is the handlers' own: nothing moved, gone or migrated, so its requests
     // skip the engine (a cold start compiles and runs none of it).
     if (date === newest) return withVersion(await inner(request, env, ctx), date)
+    const engine = versions.engine()
     const method = request.method === 'HEAD' ? 'GET' : request.method
 
     const target = engine.route(date, method, path)

@@ -25,7 +25,7 @@ const withVersion = (res: Response, date: string) => {
     res.headers.set(apiVersionHeader, date)
     return res
   } catch {
-    // A fetched answer's headers are immutable (the docs page's assets): a copy carries it.
+    // A fetched answer's or a redirect's headers are immutable: a copy carries the header.
     const out = new Response(res.body, res)
     out.headers.set(apiVersionHeader, date)
     return out

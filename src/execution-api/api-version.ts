@@ -1,5 +1,5 @@
 import type { OpenApiDocument } from '../openapi'
-import { createEngine } from './versions/engine'
+import { createEngine, newestFirst } from './versions/engine'
 import { airflowVersions } from './versions/index'
 import { documentVersionHeader, versionDocument } from './versions/openapi'
 import { pickVersion } from './versions/pick'
@@ -19,8 +19,15 @@ export const versionEngine = () => {
   return built
 }
 
+/** Every version served, newest first: all a request of the newest version needs. */
+let dates: readonly string[] | undefined
+export const apiVersionDates = () => {
+  dates ??= newestFirst(airflowVersions).map((v) => v.date)
+  return dates
+}
+
 /** The newest version: what a request without the header is served as. */
-export const newestApiVersion = () => versionEngine().dates[0] as string
+export const newestApiVersion = () => apiVersionDates()[0] as string
 
 /** Wraps an app's `fetch` (and so `app.request`) with the versioning, under `base`. */
 export const withVersioning = <
@@ -30,7 +37,9 @@ export const withVersioning = <
   base: string,
 ): A => {
   const inner = app.fetch as unknown as Parameters<typeof versionedFetch>[2]
-  app.fetch = versionedFetch(versionEngine(), base, inner) as unknown as A['fetch']
+  // The engine is built on the first request of an older version: the newest needs only dates.
+  const versions = { dates: apiVersionDates, engine: versionEngine }
+  app.fetch = versionedFetch(versions, base, inner) as unknown as A['fetch']
   return app
 }
 

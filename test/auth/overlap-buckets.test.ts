@@ -44,4 +44,19 @@ describe('overlaps across buckets', () => {
       'Routes match the same requests: GET /api/items/:id and GET /api/items/:key',
     )
   })
+
+  it('a percent-encoded literal is the decoded one: refused', () => {
+    expect(() => under(open('/items/a%62'), guarded('/items/ab'))).toThrow(conflict)
+  })
+
+  it('paths of different lengths, or a literal against another: built', () => {
+    expect(() =>
+      under(open('/items/:id'), guarded('/items/:id/:part'), guarded('/items')),
+    ).not.toThrow()
+    expect(() => under(open('/items/:id/a'), guarded('/items/:id/b'))).not.toThrow()
+  })
+
+  it('an optional parameter spans both lengths: refused', () => {
+    expect(() => under(open('/items/:id'), guarded('/items/:id/:part?'))).toThrow(conflict)
+  })
 })

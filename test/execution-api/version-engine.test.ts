@@ -46,9 +46,15 @@ head.get('/api/things/:id', (c) => c.json({ thing: { id: c.req.param('id'), colo
 head.get('/api/things/:id/parts', (c) => c.json(['a', 'b']))
 head.get('/api/lookup', (c) => c.json({ name: c.req.query('name') ?? null }))
 head.post('/api/orders', async (c) => c.json(await c.req.json(), 201))
+// An answer whose headers cannot change (a redirect's are immutable, as a fetched answer's).
+head.get('/api/elsewhere', () => Response.redirect('http://localhost/api/things/1', 302))
 
 const engine = createEngine(bundle, endpoints, nested)
-const fetch = versionedFetch(engine, '/api', head.fetch)
+const fetch = versionedFetch(
+  { dates: () => engine.dates, engine: () => engine },
+  '/api',
+  head.fetch,
+)
 const call = (path: string, version?: string, init: RequestInit = {}) =>
   fetch(
     new Request(`http://localhost/api${path}`, {
@@ -107,6 +113,18 @@ describe('version engine', () => {
     const early = await call('/things/1', '2023-12-31')
     expect(early.status).toBe(404)
     expect(early.headers.get('airflow-api-version')).toBe('2023-12-31')
+  })
+
+  it('echoes the version on an answer whose headers are immutable, newest and older alike', async () => {
+    for (const [asked, served] of [
+      [undefined, '2024-03-01'],
+      ['2024-02-01', '2024-02-01'],
+    ] as const) {
+      const res = await call('/elsewhere', asked)
+      expect(res.status).toBe(302)
+      expect(res.headers.get('location')).toBe('http://localhost/api/things/1')
+      expect(res.headers.get('airflow-api-version')).toBe(served)
+    }
   })
 
   it('answers 422 on the header for a value that is not a date', async () => {

@@ -123,7 +123,12 @@ export const createIssuer = <P extends AnyProfile = DefaultProfile>(
     if (typeof jwk.d !== 'string') throw new TypeError('"privateJwk" must be a private key')
     alg = options.algorithm ?? algorithmFor(jwk)
     kid = jwk.kid
-    published = publishedKeys({ privateJwk: { ...jwk, alg }, publicKeys: options.publicKeys })
+    // The text already checked above when it names its `alg`: its checks are not run twice.
+    const named = typeof options.privateJwk === 'string' && jwk.alg === alg
+    published = publishedKeys({
+      privateJwk: named ? (options.privateJwk as string) : { ...jwk, alg },
+      publicKeys: options.publicKeys,
+    })
     let key: Promise<CryptoKey> | undefined
     // Imported on first use, with the proof that the private part is the public one's.
     signingKey = () =>

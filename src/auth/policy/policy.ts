@@ -78,6 +78,18 @@ const registered = (checkers: Checkers<unknown>, scope: string) =>
       ? (checkers as Record<string, ScopeChecker<unknown> | AnyOfScopes>)[scope]
       : undefined
 
+// Whether a route's path has the `:param` an ownership scope reads. One regex per parameter name,
+// not one per route: a cold start compiled one for every `ti:self` route of the table.
+const paramPatterns = new Map<string, RegExp>()
+const hasParam = (where: string, param: string) => {
+  let pattern = paramPatterns.get(param)
+  if (!pattern) {
+    pattern = new RegExp(`/:${param}(?=/|\\{|\\?|$)`)
+    paramPatterns.set(param, pattern)
+  }
+  return pattern.test(where)
+}
+
 /**
  * Computes a policy from effective scopes under a profile (default: task instance). Throws, naming
  * the route, on an unknown token type, a `self:` scope (or `ti:self`) whose parameter the path
@@ -124,7 +136,7 @@ export const compilePolicy = (
       throw at((error as Error).message)
     }
     if (owner) {
-      if (!new RegExp(`/:${owner.param}(?=/|\\{|\\?|$)`).test(where)) {
+      if (!hasParam(where, owner.param)) {
         throw at(`"${scope}" needs a :${owner.param} path parameter`)
       }
       self.push(owner)

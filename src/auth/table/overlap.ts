@@ -24,6 +24,15 @@ const decode = (text: string) => {
 
 // Splits on the `/`s outside a regex parameter's braces: `:p{a/b}` is one element.
 const segments = (path: string) => {
+  // No braces (most tables): a plain split, without building each segment a character at a time.
+  const parts: string[] = path.includes('{') ? bracedSegments(path) : path.split('/')
+  parts.shift() // before the leading `/`
+  // `/` is no segment; a trailing `/` is the path without it (Hono's `strict: false`).
+  if (parts.at(-1) === '') parts.pop()
+  return parts
+}
+
+const bracedSegments = (path: string) => {
   const parts: string[] = []
   let depth = 0
   let current = ''
@@ -36,9 +45,6 @@ const segments = (path: string) => {
     } else current += char
   }
   parts.push(current)
-  parts.shift() // before the leading `/`
-  // `/` is no segment; a trailing `/` is the path without it (Hono's `strict: false`).
-  if (parts.at(-1) === '') parts.pop()
   return parts
 }
 
@@ -57,6 +63,8 @@ type Pattern = readonly Element[]
 /** The elements of a Hono path pattern: `/a/:b/:c?/:d{[0-9]+}/*`. */
 const pathPattern = (path: string): Element[] =>
   segments(path).flatMap((segment): Element[] => {
+    // A plain literal (most segments) needs no regex, and decoding only with a `%` in it.
+    if (!/[*:{}?%]/.test(segment)) return [{ kind: 'literal', text: segment }]
     const param = /^:([^{}?]+)(?:\{(.*)\})?(\?)?$/.exec(segment)
     if (param) {
       const [, name = '', regex, optional] = param
@@ -86,8 +94,16 @@ const oneMeets = (a: Single, b: Single) => {
 const present = (e: Element): Single =>
   e.kind === 'optional' ? { kind: 'one', name: e.name, empty: false } : (e as Single)
 
+// Patterns of single segments only (literals and `:name`): they meet when they have as many
+// segments and each pair of them can be one segment. Most tables hold nothing else, and this
+// answers them without the general walk's memo.
+const single = (pattern: Pattern) => pattern.every((e) => e.kind === 'literal' || e.kind === 'one')
+
 /** Whether some request path matches both patterns. */
 const patternsMeet = (a: Pattern, b: Pattern): boolean => {
+  if (single(a) && single(b)) {
+    return a.length === b.length && a.every((x, i) => oneMeets(x as Single, b[i] as Single))
+  }
   const memo = new Map<number, boolean>()
   const meet = (i: number, j: number): boolean => {
     const key = i * (b.length + 1) + j
@@ -200,13 +216,13 @@ export const refuseOverlaps = (routes: readonly OverlapRoute[]): void => {
   for (let i = 0; i < routes.length; i++) {
     const key = bucketKey(routes[i] as OverlapRoute, patterns[i] as Pattern)
     // The earlier routes that may meet this one, in registration order (errors name the first).
+    const bucket = key === undefined ? undefined : buckets.get(key)
     const earlier =
       key === undefined
         ? Array.from({ length: i }, (_, k) => k)
-        : [...(buckets.get(key) ?? []), ...wild].sort((x, y) => x - y)
-    if (key === undefined) wild.push(i)
-    else if (buckets.has(key)) buckets.get(key)?.push(i)
-    else buckets.set(key, [i])
+        : !wild.length
+          ? (bucket ?? [])
+          : [...(bucket ?? []), ...wild].sort((x, y) => x - y)
     for (const j of earlier) {
       const [a, b] = [routes[j] as OverlapRoute, routes[i] as OverlapRoute]
       if (!methodsMeet(a.method, b.method)) continue
@@ -223,5 +239,9 @@ export const refuseOverlaps = (routes: readonly OverlapRoute[]): void => {
         )
       }
     }
+    // Added after the comparisons: `earlier` may be this very bucket.
+    if (key === undefined) wild.push(i)
+    else if (bucket) bucket.push(i)
+    else buckets.set(key, [i])
   }
 }

@@ -1,7 +1,8 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
-import type { Method, RouteDef } from './route'
+import { TrieRouter } from 'hono/router/trie-router'
+import type { RouteDef } from './route'
 
 /** Largest request body a route takes unless it says otherwise: 1 MiB. */
 export const defaultBodyLimit = 1_048_576
@@ -49,35 +50,41 @@ const requireJson: MiddlewareHandler = async function requireJson(c, next) {
 }
 
 /**
- * Registers, after a table's routes, one answer per path for the methods it does not serve: 405
+ * Registers, after a table's routes, the answer for the methods a table path does not serve: 405
  * `{"detail": "Method Not Allowed"}` with `Allow` listing those it does (HEAD with GET, as Hono
  * serves it). A route the app adds later for the same path and method still answers: the 405
- * steps aside for it.
+ * steps aside for it. `routes` carry their paths as the app registered them (with its base path).
+ * One handler for every path, its lookup built on the first request no route answered: a cold
+ * start registers one entry, not one per path.
  */
 export const methodNotAllowed = (
   // biome-ignore lint/suspicious/noExplicitAny: any app, whatever its env, schema and base path
   app: Hono<any, any, any>,
-  routes: readonly { method: Method; path: string }[],
+  routes: readonly { method: string; path: string }[],
 ) => {
-  const methods = new Map<string, Set<string>>()
-  for (const { method, path } of routes) {
-    const set = methods.get(path) ?? new Set()
-    set.add(method.toUpperCase())
-    if (method === 'get') set.add('HEAD')
-    methods.set(path, set)
-  }
-  const allowed = new Map<unknown, ReadonlySet<string>>()
-  for (const [path, set] of methods) {
-    const answer = async function methodNotAllowed(c: Context, next: () => Promise<void>) {
-      const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
-      const matched = matchedRoutes(c)
-      if (matched.slice(c.req.routeIndex + 1).some((r) => r.method === method)) return next()
-      // Every table path this request matches (overlapping patterns): all their methods.
-      const allow = new Set<string>()
-      for (const route of matched) for (const m of allowed.get(route.handler) ?? []) allow.add(m)
-      return c.json({ detail: 'Method Not Allowed' }, 405, { Allow: [...allow].join(', ') })
+  let paths: TrieRouter<ReadonlySet<string>> | undefined
+  const lookup = () => {
+    const methods = new Map<string, Set<string>>()
+    for (const { method, path } of routes) {
+      const set = methods.get(path) ?? new Set()
+      set.add(method.toUpperCase())
+      if (method.toUpperCase() === 'GET') set.add('HEAD')
+      methods.set(path, set)
     }
-    allowed.set(answer, set)
-    app.all(path, answer)
+    const router = new TrieRouter<ReadonlySet<string>>()
+    for (const [path, set] of methods) router.add('ALL', path, set)
+    return router
   }
+  app.all('*', async function methodNotAllowed(c: Context, next: () => Promise<void>) {
+    paths ??= lookup()
+    // Every table path this request matches (overlapping patterns): all their methods.
+    const [found] = paths.match('ALL', c.req.path)
+    if (!found.length) return next()
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    const matched = matchedRoutes(c)
+    if (matched.slice(c.req.routeIndex + 1).some((r) => r.method === method)) return next()
+    const allow = new Set<string>()
+    for (const [set] of found) for (const m of set) allow.add(m)
+    return c.json({ detail: 'Method Not Allowed' }, 405, { Allow: [...allow].join(', ') })
+  })
 }

@@ -5,6 +5,7 @@ import { mergeScopes } from '../policy/scopes'
 import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, ClaimsOf } from '../profile/profile'
 import type { JwtAuth } from '../verify/middleware'
+import { chain, errorHandlerOf } from './chain'
 import { type OverlapRoute, refuseOverlaps } from './overlap'
 import { defaultBodyLimit, methodNotAllowed, requestChecks } from './request-checks'
 import type { RouteDef, RouteDoc, RouteNode, Validators } from './route'
@@ -165,7 +166,15 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Def
   }
   walk(root, '', [])
 
-  refuseOverlaps(compiled.map(({ route, reads }) => ({ ...route, reads })))
+  refuseOverlaps(
+    compiled.map(({ route, reads }) => ({
+      method: route.method,
+      path: route.path,
+      public: route.public,
+      scopes: route.scopes,
+      reads,
+    })),
+  )
 
   const routes = compiled.map((c) => Object.freeze(c.route))
   return {
@@ -173,10 +182,14 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Def
     list: () =>
       routes.map(({ method, path, scopes, tokenTypes }) => ({ method, path, scopes, tokenTypes })),
     mount(app) {
+      const onError = errorHandlerOf(app)
+      // The paths as the app registered them (under its base path), for the 405 answers.
+      const registered: { method: string; path: string }[] = []
       for (const { route, handlers } of compiled) {
-        app.on(route.method.toUpperCase(), [route.path], ...(handlers as [MiddlewareHandler]))
+        app.on(route.method.toUpperCase(), [route.path], chain(handlers, onError))
+        registered.push({ method: route.method, path: app.routes.at(-1)?.path ?? route.path })
       }
-      methodNotAllowed(app, routes)
+      methodNotAllowed(app, registered)
       return app as unknown as Mounted<typeof app, N>
     },
   }

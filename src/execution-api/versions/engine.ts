@@ -136,15 +136,19 @@ const routingFor = (newer: readonly ApiVersion[]): Routing => {
   }
 }
 
+/** `versions`, newest first. */
+export const newestFirst = (versions: readonly ApiVersion[]): ApiVersion[] =>
+  // Dates are ISO `YYYY-MM-DD`: code-unit order is date order, and `localeCompare` would load
+  // ICU's collator on a cold start (~6 ms on Node 22) for nothing.
+  [...versions].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
+
 /** Builds the plans of a bundle; `versions` in any order. */
 export const createEngine = (
   versions: readonly ApiVersion[],
   endpoints: readonly EndpointModels[] = endpointModels,
   nested: Record<string, Record<string, string>> = nestedModels,
 ) => {
-  // Dates are ISO `YYYY-MM-DD`: code-unit order is date order, and `localeCompare` would load
-  // ICU's collator on a cold start (~6 ms on Node 22) for nothing.
-  const sorted = [...versions].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
+  const sorted = newestFirst(versions)
   const dates = sorted.map((v) => v.date)
   // A version's plan is built on its first request: a cold start pays only for the one it serves.
   const plans = new Map<string, VersionPlan>()

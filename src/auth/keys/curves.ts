@@ -31,35 +31,31 @@ const modPow = (base: bigint, exponent: bigint, m: bigint): bigint => {
 export interface Weierstrass {
   p: bigint
   b: bigint
-  /** The order of the base point. */
-  n: bigint
   /** Bytes of one coordinate in a JWK. */
   size: number
 }
 
-export const nistCurves: Readonly<Record<string, Weierstrass>> = {
-  'P-256': {
-    // 2²⁵⁶ - 2²²⁴ + 2¹⁹² + 2⁹⁶ - 1, written out: a literal, so that bundlers may drop the table.
-    p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
-    b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
-    n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-    size: 32,
-  },
-  'P-384': {
-    // 2³⁸⁴ - 2¹²⁸ - 2⁹⁶ + 2³² - 1
-    p: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffffn,
-    b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn,
-    n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-    size: 48,
-  },
-  'P-521': {
-    // 2⁵²¹ - 1
-    p: 0x1ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffn,
-    b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n,
-    n: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
-    size: 66,
-  },
-}
+let curves: Readonly<Record<string, Weierstrass>> | undefined
+
+/** The NIST curves by JWK `crv`, built on first use (BigInt arithmetic: nothing runs at import). */
+export const nistCurves = (): Readonly<Record<string, Weierstrass>> =>
+  (curves ??= {
+    'P-256': {
+      p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n,
+      b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
+      size: 32,
+    },
+    'P-384': {
+      p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n,
+      b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn,
+      size: 48,
+    },
+    'P-521': {
+      p: 2n ** 521n - 1n,
+      b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n,
+      size: 66,
+    },
+  })
 
 /** Whether (x, y) is a point of the curve: both coordinates reduced, and the equation holds. */
 export const onNistCurve = (curve: Weierstrass, x: bigint, y: bigint): boolean => {

@@ -126,8 +126,8 @@ const member = (jwk: JWK, name: string) => {
 }
 
 const nistCurveOf = (jwk: JWK) =>
-  typeof jwk.crv === 'string' && Object.hasOwn(nistCurves, jwk.crv)
-    ? nistCurves[jwk.crv]
+  typeof jwk.crv === 'string' && Object.hasOwn(nistCurves(), jwk.crv)
+    ? nistCurves()[jwk.crv]
     : undefined
 
 // The public part itself: a modulus or point that cannot be a sound key is refused here, once,
@@ -277,7 +277,7 @@ const base64Bytes = (text: string) => {
 // An uncompressed EC point (0x04 ‖ x ‖ y) that lies on P-256, P-384 or P-521.
 const isRawEcPoint = (bytes: Uint8Array) =>
   bytes[0] === 0x04 &&
-  Object.values(nistCurves).some(
+  Object.values(nistCurves()).some(
     (curve) =>
       bytes.length === 1 + 2 * curve.size &&
       onNistCurve(

@@ -1,6 +1,6 @@
 import type { JWSHeaderParameters } from 'jose'
 import { InvalidTokenError } from '../errors'
-import { isAsymmetric, isHmac, secretBytes } from './key-checks'
+import { isHmac, secretBytes } from './key-checks'
 
 /** The algorithms the library signs and verifies with. `none` is never among them. */
 export const supportedAlgorithms = [
@@ -192,7 +192,8 @@ export const createKeyResolver = (options: KeyResolverOptions): LocalKeyResolver
     if (typeof alg !== 'string') throw new InvalidTokenError(realm, 'The token names no algorithm')
     const hmac = hmacKeys.get(alg)
     if (hmac) return hmac()
-    if (!isAsymmetric(alg)) throw noKey()
+    // The gate let only allowed algorithms through: an HS one without a secret has no key.
+    if (isHmac(alg)) throw noKey()
     for (const local of locals) {
       const key = local.lookup(header)
       if (key !== undefined) return key

@@ -7,7 +7,8 @@ import { parseJwk } from '../keys/local-keys'
 import { publishedKeys } from '../keys/published-keys'
 import { type DefaultProfile, defaultProfile } from '../profile/default'
 import type { AnyProfile, TokenTypeOf } from '../profile/profile'
-import { type RefreshOptions, tokenExchange, tokenRefresh } from './refresh'
+import { mintingIssuer, type RenewalAuth } from './minting-issuer'
+import { tokenExchange, tokenRefresh } from './refresh'
 
 /** How tokens are minted. Names match the Worker's bindings. */
 export interface IssuerOptions<P extends AnyProfile = DefaultProfile> {
@@ -69,12 +70,10 @@ export interface Issuer<P extends AnyProfile = DefaultProfile> {
   /**
    * A route table's steps for this issuer, after each route's guard: the near-expiry refresh and
    * the exchange of `exchange: true` routes (here, so that a table without an issuer bundles
-   * neither). `reissues`: which verified tokens it may re-mint.
+   * neither). With several issuers, only tokens of the one whose `iss` this issuer mints are
+   * re-minted; none of them having it throws.
    */
-  renewal(
-    realm: string,
-    reissues?: RefreshOptions['reissues'],
-  ): { refresh: MiddlewareHandler; exchange: MiddlewareHandler }
+  renewal(auth: RenewalAuth): { refresh: MiddlewareHandler; exchange: MiddlewareHandler }
 }
 
 const algorithmFor = (jwk: JWK): Algorithm => {
@@ -147,10 +146,13 @@ export const createIssuer = <P extends AnyProfile = DefaultProfile>(
   const issuer: Issuer<P> = {
     profile,
     issuer: options.issuer,
-    renewal: (realm, reissues) => ({
-      refresh: tokenRefresh({ issuer, reissues }),
-      exchange: tokenExchange(issuer, realm, reissues),
-    }),
+    renewal: (auth) => {
+      const reissues = mintingIssuer(auth, issuer)
+      return {
+        refresh: tokenRefresh({ issuer, reissues }),
+        exchange: tokenExchange(issuer, auth.realm, reissues),
+      }
+    },
     expirationTime,
     workloadExpirationTime,
     async mint({ sub, type, scope, scopes, claims, expiresIn }) {

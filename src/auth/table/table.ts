@@ -72,30 +72,6 @@ interface Compiled {
 }
 
 /**
- * With several issuers, the configured one whose `iss` the table's issuer mints: only its tokens are
- * refreshed or exchanged. An issuer whose `iss` none of them has would mint tokens that never verify:
- * an error now, not 401s on every refreshed token.
- */
-const mintingIssuer = (
-  auth: Pick<JwtAuth<AnyProfile>, 'issuerIds' | 'issuerOf'>,
-  // biome-ignore lint/suspicious/noExplicitAny: an issuer of any profile
-  issuer: Issuer<any>,
-): ((token: object) => boolean) | undefined => {
-  const { issuerIds, issuerOf } = auth
-  if (!issuerIds || !issuerOf) return undefined
-  const entries = Object.entries(issuerIds)
-  const name = entries.find(([, iss]) => iss === issuer.issuer)?.[0]
-  if (name === undefined) {
-    const known = entries.map(([n, iss]) => `${n}: ${iss}`).join(', ')
-    const minted = issuer.issuer === undefined ? 'no iss' : `iss ${issuer.issuer}`
-    throw new TypeError(
-      `"issuer" mints tokens with ${minted}, which none of auth's issuers (${known}) verifies: give it the "issuer" of one of them`,
-    )
-  }
-  return (token) => issuerOf(token) === name
-}
-
-/**
  * Builds the table once, before mounting: every route's effective scopes and policy are computed
  * here, and an unknown token type, a scope without a checker or `ti:self` without
  * `:task_instance_id` throws now, never at request time.
@@ -116,8 +92,7 @@ export const routeTable = <const N extends RouteNode, P extends AnyProfile = Def
       `"issuer" mints ${issuer.profile.name} tokens, "auth" verifies ${profile.name}`,
     )
   }
-  const reissues = issuer && mintingIssuer(auth, issuer)
-  const { refresh, exchange } = issuer?.renewal(auth.realm, reissues) ?? {}
+  const { refresh, exchange } = issuer?.renewal(auth) ?? {}
   const compiled: Compiled[] = []
 
   const walk = (node: RouteNode, prefix: string, inherited: readonly string[]) => {

@@ -16,16 +16,6 @@ const mod = (a: bigint, m: bigint) => {
   return r < 0n ? r + m : r
 }
 
-const modPow = (base: bigint, exponent: bigint, m: bigint): bigint => {
-  let result = 1n
-  let b = mod(base, m)
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % m
-    b = (b * b) % m
-  }
-  return result
-}
-
 // --- NIST curves: y² = x³ - 3x + b over GF(p) ---
 
 export interface Weierstrass {
@@ -69,8 +59,26 @@ export const onNistCurve = (curve: Weierstrass, x: bigint, y: bigint): boolean =
 // 2²⁵⁵ - 19, written out (a literal: nothing to evaluate at import).
 const P = 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedn
 const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n
-// √-1, computed on first use: nothing runs at import.
-let sqrtM1: bigint | undefined
+// √-1 = 2^((P-1)/4), written out: a literal, not a second exponentiation on a cold start.
+const sqrtM1 = 19681161376707505956807079304988542015446066515923890162744021073123829784752n
+
+// z^(2²⁵² - 3), the square root's exponent (P - 5) / 8, by ref10's addition chain: 251 squarings
+// and 11 products, where square-and-multiply takes some 250 more products.
+const squares = (x: bigint, k: number) => {
+  for (let i = 0; i < k; i++) x = (x * x) % P
+  return x
+}
+const pow22523 = (z: bigint): bigint => {
+  const z2 = (z * z) % P
+  const z9 = (squares(z2, 2) * z) % P
+  const z31 = (((z9 * z2) % P) ** 2n * z9) % P // z^(2⁵ - 1)
+  const z10 = (squares(z31, 5) * z31) % P // z^(2¹⁰ - 1), and so on
+  const z20 = (squares(z10, 10) * z10) % P
+  const z50 = (squares((squares(z20, 20) * z20) % P, 10) * z10) % P
+  const z100 = (squares(z50, 50) * z50) % P
+  const z250 = (squares((squares(z100, 100) * z100) % P, 50) * z50) % P
+  return (squares(z250, 2) * z) % P
+}
 
 type Extended = [x: bigint, y: bigint, z: bigint, t: bigint]
 
@@ -109,11 +117,10 @@ const edDecode = (bytes: Uint8Array): Extended | undefined => {
   const u = mod(y * y - 1n, P)
   const v = mod(D * y * y + 1n, P)
   const v3 = (v * v * v) % P
-  let x = (u * v3 * modPow(u * v3 * v3 * v, (P - 5n) / 8n, P)) % P
+  let x = (u * v3 * pow22523((u * v3 * v3 * v) % P)) % P
   const vx2 = (v * x * x) % P
   if (vx2 !== u) {
     if (vx2 !== mod(-u, P)) return undefined
-    sqrtM1 ??= modPow(2n, (P - 1n) / 4n, P)
     x = (x * sqrtM1) % P
   }
   if (x === 0n && sign === 1n) return undefined

@@ -3,7 +3,14 @@
 
 import { Hono } from 'hono'
 import type { HTTPException } from 'hono/http-exception'
-import { createVerifier, jwtAuth, localKeys, routeTable, TokenCache } from 'hono-scoped-jwt'
+import {
+  createJwsVerifier,
+  createVerifier,
+  jwtAuth,
+  localKeys,
+  routeTable,
+  TokenCache,
+} from 'hono-scoped-jwt'
 import { defineGroup, defineRoute, taskInstanceProfile } from 'hono-scoped-jwt/airflow'
 import { createIssuer, generateSigningJwk } from 'hono-scoped-jwt/mint'
 import { remoteKeys } from 'hono-scoped-jwt/remote'
@@ -57,6 +64,20 @@ describe('1. Ed25519 points that are not sound keys', () => {
         keys: localKeys([okpKey(b64u(hex(x)))]),
       }),
     ).toThrow(/"localKeys" has a key that is an Ed25519 point of small order/)
+  })
+
+  it('every generated Ed25519 public key is a sound point (the square root finds its x)', async () => {
+    const { ed25519PointProblem } = await import('../../src/auth/keys/curves')
+    for (let i = 0; i < 200; i++) {
+      const pair = (await crypto.subtle.generateKey('Ed25519', true, [
+        'sign',
+        'verify',
+      ])) as CryptoKeyPair
+      const raw = new Uint8Array(
+        (await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer,
+      )
+      expect(ed25519PointProblem(raw)).toBeUndefined()
+    }
   })
 
   it.each(notAPoint)('%s: refused in localKeys', (_, x) => {
@@ -199,11 +220,27 @@ describe('7. broken keys refused when the middleware or issuer is created', () =
             cause = error.cause
             return (error as HTTPException).getResponse()
           })
+        // The token's signature holds with the public half (it is `one`'s): only the pair proof
+        // refuses, and no answer comes before it, for requests racing it on a cold start or after.
+        const racing = await Promise.all([1, 2].map(() => app.request('/x', bearer(token))))
+        expect(racing.map((res) => res.status)).toEqual([503, 503])
         expect((await app.request('/x', bearer(token))).status).toBe(503)
         throw cause
       }
+      // The signature layer alone waits for the proof too.
+      const jws = async () => {
+        const verifyJws = createJwsVerifier({ algorithms: [alg], keys: localKeys([mixed]) })
+        try {
+          return await verifyJws(token)
+        } catch (error) {
+          throw (error as { status?: number; cause?: unknown }).status === 503
+            ? (error as { cause: unknown }).cause
+            : error
+        }
+      }
       expect(await refusal(mint)).toMatch(new RegExp(`"privateJwk" ${mismatch}`))
       expect(await refusal(serve)).toMatch(new RegExp(`"localKeys" ${mismatch}`))
+      expect(await refusal(jws)).toMatch(new RegExp(`"localKeys" ${mismatch}`))
       // The genuine key still passes, and signs what it verifies.
       const issuer = createIssuer({ profile: taskInstanceProfile, privateJwk: one })
       const verify = createVerifier({

@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { keptOf } from '../test/package/droppable.ts'
 import { esbuild, outDir } from './build.mjs'
 import { entryRedirects, workerSources } from './package-workers.mjs'
 
@@ -185,26 +186,8 @@ const keptAtModuleLevel = async (app, installed) => {
       .sort()
     const kept = {}
     for (const file of files) {
-      const result = await esbuild.build({
-        absWorkingDir: copy,
-        stdin: { contents: `import './dist/${file}'`, resolveDir: copy },
-        bundle: true,
-        write: false,
-        format: 'esm',
-        platform: 'neutral',
-        packages: 'external',
-        logLevel: 'silent',
-      })
-      // The statements under the file's own `// dist/<file>` markers (external imports come
-      // first, under a marker of their own), their first line each.
-      const own = result.outputFiles[0].text
-        .split(`// dist/${file}\n`)
-        .slice(1)
-        .map((part) => part.split(/^\/\/ /m)[0])
-        .join('')
-      const statements = own
-        .split('\n')
-        .filter((line) => /^(var|let|const|class|function|async|[\w$.]+\()/.test(line))
+      // The same bundling as the package check of the sources (test/package/droppable.ts).
+      const statements = await keptOf(copy, `dist/${file}`)
       if (statements.length) kept[file] = statements.map((line) => line.slice(0, 70))
     }
     return kept

@@ -164,11 +164,21 @@ export const localKeys = (entries: readonly LocalKeyEntry[], option = 'localKeys
         const material = secretMaterialProblem(bytes, jwks, name)
         if (material) throw new TypeError(material)
       }
+      // The key each (alg, kid) chooses, and each alg alone (a token without `kid`), decided once:
+      // `null` where several keys match, which is no choice.
+      const byAlg = new Map<string, LocalKey | null>()
+      const byKid = new Map<string, Map<string, LocalKey | null>>()
+      for (const local of locals) {
+        byAlg.set(local.alg, byAlg.has(local.alg) ? null : local)
+        if (local.kid === undefined) continue
+        const kids = byKid.get(local.alg) ?? new Map<string, LocalKey | null>()
+        byKid.set(local.alg, kids.set(local.kid, kids.has(local.kid) ? null : local))
+      }
       const lookup = (header: JWSHeaderParameters) => {
         const { alg, kid } = header
-        const found = locals.filter((k) => (kid === undefined || k.kid === kid) && k.alg === alg)
-        if (found.length !== 1) return undefined
-        const local = found[0] as LocalKey
+        const local =
+          kid === undefined ? byAlg.get(alg as string) : byKid.get(alg as string)?.get(kid)
+        if (!local) return undefined
         const key = local.key()
         if (key instanceof CryptoKey) return key
         return key.catch((error: unknown) => {

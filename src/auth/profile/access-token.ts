@@ -1,4 +1,4 @@
-import { optionalString, registeredClaimNames, type TokenProfile } from './profile'
+import { managedClaimsWith, optionalString, type TokenProfile } from './profile'
 import { applyClaimsSchema, type SchemaOutput, type StandardSchemaV1 } from './standard-schema'
 
 /** The claims of an RFC 9068 access token the profile knows; a claims schema adds the rest. */
@@ -127,8 +127,7 @@ export const accessTokenProfile = <
     return failed.claim ? invalid(failed.claim) : 'The token claims are invalid'
   }
 
-  const managed = new Set(registeredClaimNames)
-  if (typeClaim) managed.add(typeClaim)
+  const managed = typeClaim ? managedClaimsWith(typeClaim) : managedClaimsWith()
   return {
     name: 'access-token',
     // RFC 9068 access tokens say `at+jwt`; many providers still say `JWT`.

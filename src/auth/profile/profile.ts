@@ -89,6 +89,10 @@ export const registeredClaimNames: readonly string[] = [
   'sub',
 ]
 
+/** The claims a profile manages itself: the registered ones and `extra` (never carried over on refresh). */
+export const managedClaimsWith = (...extra: string[]): ReadonlySet<string> =>
+  new Set([...registeredClaimNames, ...extra])
+
 // A NumericDate or string member, when present.
 export const optionalString = (value: unknown): boolean =>
   value === undefined || typeof value === 'string'

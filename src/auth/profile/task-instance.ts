@@ -1,4 +1,4 @@
-import { optionalString, type TokenProfile } from './profile'
+import { managedClaimsWith, optionalString, type TokenProfile } from './profile'
 
 /** The audience of Airflow's task instance tokens: the task instance profile's default. */
 export const defaultAudience = 'urn:airflow.apache.org:task'
@@ -31,17 +31,8 @@ export interface TIToken {
 /** The task instance profile: Airflow's Execution API tokens. */
 export type TaskInstanceProfile = TokenProfile<TIToken, TokenType, 'ti:self', 'tiToken'>
 
-/** Claims the library manages itself (`registeredClaimNames` and `scope`); everything else is carried over on refresh. */
-export const registeredClaims: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'aud',
-  'iss',
-  'exp',
-  'iat',
-  'nbf',
-  'jti',
-  'sub',
-  'scope',
-])
+/** Claims the library manages itself; everything else is carried over on refresh. */
+export const registeredClaims: ReadonlySet<string> = /* @__PURE__ */ managedClaimsWith('scope')
 
 // zod's `z.uuid()`: RFC 9562 versions 1-8 with the variant bits, plus the nil and max UUIDs.
 const uuid =
